@@ -254,5 +254,5 @@ public abstract class Module : IDisposable
     private static bool IsFloatingPoint(ScalarType type) =>
         type is ScalarType.Float16 or ScalarType.Float32 or ScalarType.Float64 or ScalarType.BFloat16;
 
-    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : name.Length == 0 ? prefix : $"{prefix}.{name}";
 }

@@ -70,12 +70,8 @@ at::ScalarType make_dtype(int32_t code) {
   }
 }
 
-at::TensorOptions make_options(int32_t dtype, int32_t device_type, int32_t device_index,
-                               bool requires_grad) {
-  return at::TensorOptions()
-      .dtype(make_dtype(dtype))
-      .device(make_device(device_type, device_index))
-      .requires_grad(requires_grad);
+at::TensorOptions make_options(int32_t dtype, int32_t device_type, int32_t device_index) {
+  return at::TensorOptions().dtype(make_dtype(dtype)).device(make_device(device_type, device_index));
 }
 
 }  // namespace camloss

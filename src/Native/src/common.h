@@ -94,8 +94,7 @@ at::Device make_device(int32_t type, int32_t index);
 /// A libtorch dtype from its ScalarType code; rejects codes the binding does not support.
 at::ScalarType make_dtype(int32_t code);
 /// Tensor options for creation functions.
-at::TensorOptions make_options(int32_t dtype, int32_t device_type, int32_t device_index,
-                               bool requires_grad);
+at::TensorOptions make_options(int32_t dtype, int32_t device_type, int32_t device_index);
 /// Throws InvalidArgument when an out-parameter is null.
 template <class T>
 T* checked_out(T* out) {

@@ -5,6 +5,14 @@
 
 using namespace camloss;
 
+namespace {
+/// at:: factories ignore TensorOptions::requires_grad, so the flag is set afterwards.
+TensorHandle wrap_leaf(at::Tensor t, int32_t requires_grad) {
+  if (requires_grad) t.requires_grad_(true);
+  return wrap(std::move(t));
+}
+}  // namespace
+
 CAMLOSS_EXPORT camloss_tensor_dim(TensorHandle x, int64_t* dim) {
   return guard([&] { *checked_out(dim) = unwrap(x).dim(); });
 }
@@ -49,8 +57,8 @@ CAMLOSS_EXPORT camloss_tensor_empty(const int64_t* shape, int64_t ndim, int32_t 
                                     int32_t device_type, int32_t device_index,
                                     int32_t requires_grad, TensorHandle* out) {
   return guard([&] {
-    *checked_out(out) = wrap(at::empty(int_list(shape, ndim),
-                                       make_options(dtype, device_type, device_index, requires_grad)));
+    *checked_out(out) = wrap_leaf(at::empty(int_list(shape, ndim), make_options(dtype, device_type, device_index)),
+                                  requires_grad);
   });
 }
 
@@ -58,8 +66,8 @@ CAMLOSS_EXPORT camloss_tensor_full(const int64_t* shape, int64_t ndim, double va
                                    int32_t device_type, int32_t device_index,
                                    int32_t requires_grad, TensorHandle* out) {
   return guard([&] {
-    *checked_out(out) = wrap(at::full(int_list(shape, ndim), value,
-                                      make_options(dtype, device_type, device_index, requires_grad)));
+    *checked_out(out) = wrap_leaf(at::full(int_list(shape, ndim), value, make_options(dtype, device_type, device_index)),
+                                  requires_grad);
   });
 }
 
@@ -67,7 +75,7 @@ CAMLOSS_EXPORT camloss_tensor_arange(double start, double end, double step, int3
                                      int32_t device_type, int32_t device_index, TensorHandle* out) {
   return guard([&] {
     *checked_out(out) =
-        wrap(at::arange(start, end, step, make_options(dtype, device_type, device_index, false)));
+        wrap(at::arange(start, end, step, make_options(dtype, device_type, device_index)));
   });
 }
 
@@ -76,14 +84,13 @@ CAMLOSS_EXPORT camloss_tensor_random(int32_t kind, const int64_t* shape, int64_t
                                      int32_t device_type, int32_t device_index,
                                      int32_t requires_grad, TensorHandle* out) {
   return guard([&] {
-    auto options = make_options(dtype, device_type, device_index, false);
+    auto options = make_options(dtype, device_type, device_index);
     auto sizes = int_list(shape, ndim);
     at::Tensor t;
     if (kind == 0) t = at::rand(sizes, options);
     else if (kind == 1) t = at::randn(sizes, options);
     else throw InvalidArgument("unknown random kind " + std::to_string(kind));
-    if (requires_grad) t.requires_grad_(true);
-    *checked_out(out) = wrap(std::move(t));
+    *checked_out(out) = wrap_leaf(std::move(t), requires_grad);
   });
 }
 
@@ -92,15 +99,14 @@ CAMLOSS_EXPORT camloss_tensor_randint(int64_t low, int64_t high, const int64_t* 
                                       TensorHandle* out) {
   return guard([&] {
     *checked_out(out) = wrap(at::randint(low, high, int_list(shape, ndim),
-                                         make_options(dtype, device_type, device_index, false)));
+                                         make_options(dtype, device_type, device_index)));
   });
 }
 
 CAMLOSS_EXPORT camloss_tensor_randperm(int64_t n, int32_t device_type, int32_t device_index,
                                        TensorHandle* out) {
   return guard([&] {
-    *checked_out(out) = wrap(at::randperm(n, make_options(static_cast<int32_t>(at::kLong),
-                                                          device_type, device_index, false)));
+    *checked_out(out) = wrap(at::randperm(n, make_options(static_cast<int32_t>(at::kLong), device_type, device_index)));
   });
 }
 
