@@ -48,7 +48,7 @@ public sealed class ErrorTests
     [TestMethod]
     public void To_CudaOnCpuBuild_ThrowsDeviceUnavailableWithExplanation()
     {
-        if (Torch.IsCudaAvailable)
+        if (TorchRuntime.IsCudaAvailable)
         {
             Assert.Inconclusive("CUDA is available here; this test checks the CPU-only build.");
         }

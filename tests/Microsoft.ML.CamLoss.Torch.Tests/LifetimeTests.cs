@@ -20,7 +20,7 @@ public sealed class LifetimeTests
         using (var sgd = new Sgd(model.Parameters(), new SgdOptions { LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4 }))
         {
             using var data = new TensorScope();
-            Torch.ManualSeed(5);
+            TorchRuntime.ManualSeed(5);
             var x = Tensor.Randn([16, 3, 8, 8]);
             var y = Tensor.RandInt(0, 10, [16]);
             for (var step = 0; step < steps; step++)

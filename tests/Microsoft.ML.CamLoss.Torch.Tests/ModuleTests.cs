@@ -85,7 +85,7 @@ public sealed class ModuleTests
     public void Init_KaimingAndXavier_HaveTheDocumentedSpread()
     {
         using var scope = new TensorScope();
-        Torch.ManualSeed(11);
+        TorchRuntime.ManualSeed(11);
         var w = Tensor.Empty([256, 128, 3, 3]);
         Init.KaimingNormal(w, nonlinearity: Nonlinearity.Relu);
         Assert.AreEqual(Math.Sqrt(2.0 / (128 * 9)), w.Std().ToDouble(), 2e-4);

@@ -15,7 +15,7 @@ public sealed class SmallCnnParityTests
     public void Constructor_SameSeedAsPyTorch_DrawsIdenticalWeights()
     {
         using var scope = new TensorScope();
-        Torch.ManualSeed(0);
+        TorchRuntime.ManualSeed(0);
         using var model = new SmallCnn();
         var expected = Fixture.State("small_cnn", "init_state");
         var actual = model.StateDict();

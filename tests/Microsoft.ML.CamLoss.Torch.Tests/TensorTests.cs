@@ -152,12 +152,12 @@ public sealed class TensorTests
     [TestMethod]
     public void Torch_ThreadsAndVersions_AreReported()
     {
-        Assert.AreEqual(Environment.ProcessorCount, Torch.NumThreads, "defaults to the machine's cores");
-        Torch.NumThreads = 1;
-        Assert.AreEqual(1, Torch.NumThreads);
-        Torch.NumThreads = Environment.ProcessorCount;
-        StringAssert.StartsWith(Torch.TorchVersion, Torch.TorchVersion.Split('.')[0] + ".");
-        Assert.IsFalse(string.IsNullOrEmpty(Torch.OpenCvVersion));
+        Assert.AreEqual(Environment.ProcessorCount, TorchRuntime.NumThreads, "defaults to the machine's cores");
+        TorchRuntime.NumThreads = 1;
+        Assert.AreEqual(1, TorchRuntime.NumThreads);
+        TorchRuntime.NumThreads = Environment.ProcessorCount;
+        StringAssert.StartsWith(TorchRuntime.TorchVersion, TorchRuntime.TorchVersion.Split('.')[0] + ".");
+        Assert.IsFalse(string.IsNullOrEmpty(TorchRuntime.OpenCvVersion));
         Assert.AreEqual(Device.Cuda(1), Device.Parse("CUDA:1"));
         Assert.AreEqual("cpu", Device.Parse("cpu").ToString());
         Assert.ThrowsExactly<FormatException>(() => Device.Parse("gpu"));

@@ -43,11 +43,11 @@ public sealed partial class Tensor
         return Wrap(TensorInterop.camloss_tensor_arange(start, end, step, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
 
-    /// <summary>Uniform samples in [0, 1) from libtorch's default generator (seed it with <see cref="Torch.ManualSeed"/>).</summary>
+    /// <summary>Uniform samples in [0, 1) from libtorch's default generator (seed it with <see cref="TorchRuntime.ManualSeed"/>).</summary>
     public static Tensor Rand(ReadOnlySpan<long> shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requiresGrad = false) =>
         Random(0, shape, dtype, device, requiresGrad);
 
-    /// <summary>Standard normal samples from libtorch's default generator (seed it with <see cref="Torch.ManualSeed"/>).</summary>
+    /// <summary>Standard normal samples from libtorch's default generator (seed it with <see cref="TorchRuntime.ManualSeed"/>).</summary>
     public static Tensor Randn(ReadOnlySpan<long> shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requiresGrad = false) =>
         Random(1, shape, dtype, device, requiresGrad);
 

@@ -4,7 +4,7 @@ using Microsoft.ML.CamLoss.Torch.Interop;
 namespace Microsoft.ML.CamLoss.Torch;
 
 /// <summary>Process-wide libtorch settings: threads, seeds, devices and versions.</summary>
-public static class Torch
+public static class TorchRuntime
 {
     /// <summary>
     /// Intra-op threads libtorch uses for one operation. Defaults to the machine's logical cores
