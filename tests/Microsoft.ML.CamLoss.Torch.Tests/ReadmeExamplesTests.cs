@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.ML.CamLoss.Torch;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Torch.Tests;
+
+/// <summary>The README's C# examples compile against the current API.</summary>
+[TestClass]
+public sealed partial class ReadmeExamplesTests
+{
+    [TestMethod]
+    public void ReadmeCSharpBlocks_CompileAgainstTheLibrary()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+        Assert.IsTrue(blocks.Count > 0, "README.md has no ```csharp block");
+
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Append(typeof(Tensor).Assembly.Location)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var compilation = CSharpCompilation.Create(
+                $"ReadmeBlock{i}",
+                [CSharpSyntaxTree.ParseText(blocks[i], new CSharpParseOptions(LanguageVersion.Preview))],
+                references,
+                new CSharpCompilationOptions(OutputKind.ConsoleApplication, allowUnsafe: true));
+            using var output = new MemoryStream();
+            var result = compilation.Emit(output);
+            var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString());
+            Assert.IsTrue(result.Success, $"README block {i + 1} does not compile:\n{string.Join("\n", errors)}");
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.CamLoss.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Microsoft.ML.CamLoss.sln not found above the test directory.");
+    }
+
+    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}
