@@ -5,40 +5,16 @@ namespace Microsoft.ML.CamLoss.Torch;
 public sealed partial class Tensor
 {
     /// <summary>A view with a new shape (one size may be -1); the elements must be viewable without a copy.</summary>
-    public unsafe Tensor View(params ReadOnlySpan<long> shape)
-    {
-        fixed (long* p = shape)
-        {
-            return Wrap(ShapeInterop.camloss_tensor_view(Handle, p, shape.Length, out var h), h);
-        }
-    }
+    public unsafe Tensor View(params ReadOnlySpan<long> shape) => WithSizes(shape, &ShapeInterop.camloss_tensor_view);
 
     /// <summary>The elements with a new shape (one size may be -1): a view when possible, else a copy.</summary>
-    public unsafe Tensor Reshape(params ReadOnlySpan<long> shape)
-    {
-        fixed (long* p = shape)
-        {
-            return Wrap(ShapeInterop.camloss_tensor_reshape(Handle, p, shape.Length, out var h), h);
-        }
-    }
+    public unsafe Tensor Reshape(params ReadOnlySpan<long> shape) => WithSizes(shape, &ShapeInterop.camloss_tensor_reshape);
 
     /// <summary>A broadcast view with size-1 dimensions repeated to <paramref name="shape"/> (-1 keeps a size).</summary>
-    public unsafe Tensor Expand(params ReadOnlySpan<long> shape)
-    {
-        fixed (long* p = shape)
-        {
-            return Wrap(ShapeInterop.camloss_tensor_expand(Handle, p, shape.Length, out var h), h);
-        }
-    }
+    public unsafe Tensor Expand(params ReadOnlySpan<long> shape) => WithSizes(shape, &ShapeInterop.camloss_tensor_expand);
 
     /// <summary>A view with the dimensions reordered.</summary>
-    public unsafe Tensor Permute(params ReadOnlySpan<long> dims)
-    {
-        fixed (long* p = dims)
-        {
-            return Wrap(ShapeInterop.camloss_tensor_permute(Handle, p, dims.Length, out var h), h);
-        }
-    }
+    public unsafe Tensor Permute(params ReadOnlySpan<long> dims) => WithSizes(dims, &ShapeInterop.camloss_tensor_permute);
 
     /// <summary>A view with two dimensions swapped.</summary>
     public Tensor Transpose(long dim0, long dim1) => Wrap(ShapeInterop.camloss_tensor_transpose(Handle, dim0, dim1, out var h), h);
@@ -78,6 +54,14 @@ public sealed partial class Tensor
 
     /// <summary>One-hot encoding (int64) of these int64 labels.</summary>
     public Tensor OneHot(long numClasses) => Wrap(ShapeInterop.camloss_tensor_one_hot(Handle, numClasses, out var h), h);
+
+    private unsafe Tensor WithSizes(ReadOnlySpan<long> sizes, delegate*<TensorHandle, long*, long, out TensorHandle, int> op)
+    {
+        fixed (long* p = sizes)
+        {
+            return Wrap(op(Handle, p, sizes.Length, out var h), h);
+        }
+    }
 
     /// <summary>The tensors joined along an existing dimension.</summary>
     public static unsafe Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)

@@ -49,34 +49,10 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>Sizes of every dimension.</summary>
-    public unsafe long[] Shape
-    {
-        get
-        {
-            var shape = new long[Dim];
-            fixed (long* p = shape)
-            {
-                NativeStatus.Check(TensorInterop.camloss_tensor_sizes(Handle, p, shape.Length));
-            }
-
-            return shape;
-        }
-    }
+    public unsafe long[] Shape => ReadPerDimension(&TensorInterop.camloss_tensor_sizes);
 
     /// <summary>Strides of every dimension, in elements.</summary>
-    public unsafe long[] Strides
-    {
-        get
-        {
-            var strides = new long[Dim];
-            fixed (long* p = strides)
-            {
-                NativeStatus.Check(TensorInterop.camloss_tensor_strides(Handle, p, strides.Length));
-            }
-
-            return strides;
-        }
-    }
+    public unsafe long[] Strides => ReadPerDimension(&TensorInterop.camloss_tensor_strides);
 
     /// <summary>Total number of elements.</summary>
     public long NumberOfElements
@@ -154,6 +130,17 @@ public sealed partial class Tensor : IDisposable
     {
         NativeStatus.Check(TensorInterop.camloss_tensor_to_string(Handle, out var text));
         return Marshal.PtrToStringUTF8(text) ?? string.Empty;
+    }
+
+    private unsafe long[] ReadPerDimension(delegate*<TensorHandle, long*, long, int> read)
+    {
+        var values = new long[Dim];
+        fixed (long* p = values)
+        {
+            NativeStatus.Check(read(Handle, p, values.Length));
+        }
+
+        return values;
     }
 
     /// <summary>Checks a native call that produced a tensor and wraps the result.</summary>
