@@ -9,6 +9,7 @@ PACKAGES=(
   libopencv-imgproc-dev
   libopencv-imgcodecs-dev
   cmake
+  make                         # cmake's default generator (not pulled in with --no-install-recommends)
   g++
   libopenblas0-pthread         # optimised BLAS; libtorch otherwise falls back to the reference BLAS
   dataset-fashion-mnist        # real data for the quick-start: /usr/share/datasets/fashion-mnist
