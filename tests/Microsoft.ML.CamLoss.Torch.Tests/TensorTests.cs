@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -161,6 +162,22 @@ public sealed class TensorTests
         Assert.AreEqual(Device.Cuda(1), Device.Parse("CUDA:1"));
         Assert.AreEqual("cpu", Device.Parse("cpu").ToString());
         Assert.ThrowsExactly<FormatException>(() => Device.Parse("gpu"));
+    }
+
+    [TestMethod]
+    public void FromBytesAndAsStrided_RebuildViewsThatShareOneStorage()
+    {
+        using var scope = new TensorScope();
+        var bytes = MemoryMarshal.AsBytes<float>([0, 1, 2, 3, 4, 5]).ToArray();
+        var storage = Tensor.FromBytes(bytes, [6], ScalarType.Float32);
+        var transposed = storage.AsStrided([3, 2], [1, 3]);
+        var tail = storage.AsStrided([2], [1], storageOffset: 4);
+        CollectionAssert.AreEqual(new float[] { 0, 3, 1, 4, 2, 5 }, transposed.ToArray<float>());
+        tail.Fill(9);
+        CollectionAssert.AreEqual(new float[] { 0, 3, 1, 9, 2, 9 }, transposed.ToArray<float>(), "views share the storage");
+        var bf16 = Tensor.FromBytes([0x80, 0x3f, 0x00, 0xc0], [2], ScalarType.BFloat16);
+        CollectionAssert.AreEqual(new float[] { 1, -2 }, bf16.To(ScalarType.Float32).ToArray<float>());
+        Assert.ThrowsExactly<ArgumentException>(() => storage.AsStrided([2, 2], [1]));
     }
 
     private static void RoundTrip<T>(T[] values, ScalarType expected)

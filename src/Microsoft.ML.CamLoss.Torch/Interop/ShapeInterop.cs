@@ -24,5 +24,6 @@ internal static unsafe partial class ShapeInterop
     [LibraryImport(Lib)] internal static partial int camloss_tensor_index_select(TensorHandle x, long dim, TensorHandle index, out TensorHandle result);
     [LibraryImport(Lib)] internal static partial int camloss_tensor_gather(TensorHandle x, long dim, TensorHandle index, out TensorHandle result);
     [LibraryImport(Lib)] internal static partial int camloss_tensor_scatter(TensorHandle x, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
+    [LibraryImport(Lib)] internal static partial int camloss_tensor_as_strided(TensorHandle x, long* sizes, long* strides, long ndim, long storageOffset, out TensorHandle result);
     [LibraryImport(Lib)] internal static partial int camloss_tensor_one_hot(TensorHandle labels, long numClasses, out TensorHandle result);
 }

@@ -81,6 +81,20 @@ public sealed partial class Tensor
         }
     }
 
+    /// <summary>
+    /// A new CPU tensor of <paramref name="dtype"/> whose elements are the little-endian bytes in
+    /// <paramref name="bytes"/> (any dtype, including <see cref="ScalarType.BFloat16"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The byte count does not match the shape and dtype.</exception>
+    public static unsafe Tensor FromBytes(ReadOnlySpan<byte> bytes, ReadOnlySpan<long> shape, ScalarType dtype)
+    {
+        fixed (byte* d = bytes)
+        fixed (long* p = shape)
+        {
+            return Wrap(TensorInterop.camloss_tensor_from_data(d, bytes.Length, p, shape.Length, (int)dtype, out var h), h);
+        }
+    }
+
     /// <summary>A new 1-dimensional CPU tensor holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray<T>(params T[] data)
         where T : unmanaged => FromSpan<T>(data, [data.Length]);

@@ -43,6 +43,25 @@ public sealed partial class Tensor
     /// <summary>A view of entries start, start+step, … below end of dimension <paramref name="dim"/> (Python's <c>x[start:end:step]</c>).</summary>
     public Tensor Slice(long dim, long start, long end, long step = 1) => Wrap(ShapeInterop.camloss_tensor_slice(Handle, dim, start, end, step, out var h), h);
 
+    /// <summary>
+    /// A view of this tensor's storage with explicit sizes, strides and storage offset, all in
+    /// elements (as <c>torch.as_strided</c>); how checkpoint readers rebuild views of a shared storage.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes and strides differ in length.</exception>
+    public unsafe Tensor AsStrided(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long storageOffset = 0)
+    {
+        if (sizes.Length != strides.Length)
+        {
+            throw new ArgumentException($"{sizes.Length} sizes but {strides.Length} strides.", nameof(strides));
+        }
+
+        fixed (long* s = sizes)
+        fixed (long* t = strides)
+        {
+            return Wrap(ShapeInterop.camloss_tensor_as_strided(Handle, s, t, sizes.Length, storageOffset, out var h), h);
+        }
+    }
+
     /// <summary>The entries of dimension <paramref name="dim"/> listed by the int64 <paramref name="index"/>.</summary>
     public Tensor IndexSelect(long dim, Tensor index) => Wrap(ShapeInterop.camloss_tensor_index_select(Handle, dim, index.Handle, out var h), h);
 

@@ -81,3 +81,11 @@ CAMLOSS_EXPORT camloss_tensor_scatter(TensorHandle x, int64_t dim, TensorHandle 
 CAMLOSS_EXPORT camloss_tensor_one_hot(TensorHandle labels, int64_t num_classes, TensorHandle* out) {
   return guard([&] { *checked_out(out) = wrap(at::one_hot(unwrap(labels), num_classes)); });
 }
+
+/// A view with explicit sizes, strides and storage offset (in elements), as torch.as_strided.
+CAMLOSS_EXPORT camloss_tensor_as_strided(TensorHandle x, const int64_t* sizes, const int64_t* strides, int64_t ndim,
+                                         int64_t storage_offset, TensorHandle* out) {
+  return guard([&] {
+    *checked_out(out) = wrap(unwrap(x).as_strided(int_list(sizes, ndim), int_list(strides, ndim), storage_offset));
+  });
+}
