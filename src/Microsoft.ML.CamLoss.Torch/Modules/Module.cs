@@ -69,7 +69,10 @@ public abstract class Module : IDisposable
         ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateEntries().ToList();
         var ownNames = own.Select(e => e.Key).ToHashSet();
-        var missing = own.Where(e => !stateDict.ContainsKey(e.Key)).Select(e => e.Key).ToList();
+        // As PyTorch does for BatchNorm state saved before num_batches_tracked existed (version 1),
+        // a missing num_batches_tracked is not an error; the buffer keeps its value.
+        var missing = own.Where(e => !stateDict.ContainsKey(e.Key) && !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            .Select(e => e.Key).ToList();
         var unexpected = stateDict.Keys.Where(k => !ownNames.Contains(k)).ToList();
         var mismatched = new List<string>();
         foreach (var (name, target) in own)

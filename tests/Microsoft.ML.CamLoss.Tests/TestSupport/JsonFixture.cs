@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.ML.CamLoss.Torch;
+
+namespace Microsoft.ML.CamLoss.Tests;
+
+/// <summary>Reads a JSON fixture written by a generator script under Reference/ (Fixtures/NAME.json).</summary>
+public sealed class JsonFixture
+{
+    private static readonly Dictionary<string, JsonFixture> Cache = [];
+
+    private JsonFixture(JsonElement root) => Root = root;
+
+    /// <summary>The document root.</summary>
+    public JsonElement Root { get; }
+
+    /// <summary>Fixtures/<paramref name="name"/>, parsed once per test run.</summary>
+    public static JsonFixture Open(string name)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(name, out var fixture))
+            {
+                var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+                fixture = new JsonFixture(JsonDocument.Parse(File.ReadAllText(path)).RootElement);
+                Cache[name] = fixture;
+            }
+
+            return fixture;
+        }
+    }
+
+    /// <summary>The element at a path of property names.</summary>
+    public JsonElement Get(params string[] path)
+    {
+        var e = Root;
+        foreach (var name in path)
+        {
+            e = e.GetProperty(name);
+        }
+
+        return e;
+    }
+
+    /// <summary>A float32 tensor stored as base64 little-endian bytes at <paramref name="dataPath"/> with its shape at <paramref name="shapePath"/>.</summary>
+    public Tensor Base64Tensor(string[] dataPath, string[] shapePath)
+    {
+        var shape = Get(shapePath).EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        return Tensor.FromBytes(Convert.FromBase64String(Get(dataPath).GetString()!), shape, ScalarType.Float32);
+    }
+}
