@@ -29,15 +29,35 @@ public sealed class Sequential : Module<Tensor, Tensor>
         var x = input;
         foreach (var layer in _layers)
         {
-            var next = layer.Forward(x);
-            if (!ReferenceEquals(x, input) && !ReferenceEquals(next, x))
-            {
-                x.Dispose();
-            }
-
-            x = next;
+            x = Advance(input, x, layer.Forward(x));
         }
 
         return x;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="steps"/> in order, disposing each intermediate as soon as the next
+    /// step has consumed it (never <paramref name="input"/>; a step may return its argument, as an
+    /// in-place op does). Keeps the peak memory of inference at a layer or two, as PyTorch's.
+    /// </summary>
+    public static Tensor Chain(Tensor input, params ReadOnlySpan<Func<Tensor, Tensor>> steps)
+    {
+        var x = input;
+        foreach (var step in steps)
+        {
+            x = Advance(input, x, step(x));
+        }
+
+        return x;
+    }
+
+    private static Tensor Advance(Tensor input, Tensor current, Tensor next)
+    {
+        if (!ReferenceEquals(current, input) && !ReferenceEquals(next, current))
+        {
+            current.Dispose();
+        }
+
+        return next;
     }
 }

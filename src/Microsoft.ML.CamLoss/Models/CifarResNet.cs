@@ -82,7 +82,12 @@ public sealed class CifarResNet : Backbone
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)
     {
-        var x = Bn1.Forward(Conv1.Forward(input)).ReluInPlace();
+        Tensor x;
+        using (var stem = new TensorScope())
+        {
+            x = stem.MoveOut(Bn1.Forward(Conv1.Forward(input)).ReluInPlace());
+        }
+
         var inner = _stages[1].Forward(_stages[0].Forward(x));
         return (inner, _stages[2].Forward(inner));
     }
@@ -134,11 +139,14 @@ public sealed class CifarBasicBlock : Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        var residual = Bn2.Forward(Conv2.Forward(Bn1.Forward(Conv1.Forward(input)).ReluInPlace()));
+        using var scope = new TensorScope();   // frees the block's intermediates at once (autograd keeps what it needs)
+        var residual = Sequential.Chain(input, Conv1.Forward, Bn1.Forward, Relu, Conv2.Forward, Bn2.Forward);
         var shortcut = _projection?.Forward(input)
             ?? (_padChannels > 0 ? ShortcutA(input) : input);
-        return residual.AddInPlace(shortcut).ReluInPlace();
+        return scope.MoveOut(residual.AddInPlace(shortcut).ReluInPlace());
     }
+
+    private static Tensor Relu(Tensor x) => x.ReluInPlace();
 
     /// <summary>Option A: every second pixel, channels zero-padded by planes/4 on each side.</summary>
     private Tensor ShortcutA(Tensor x)

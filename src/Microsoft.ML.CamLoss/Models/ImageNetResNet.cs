@@ -74,10 +74,17 @@ public sealed class ImageNetResNet : Backbone
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)
     {
-        var x = Functional.MaxPool2d(Bn1.Forward(Conv1.Forward(input)).ReluInPlace(), 3, 2, 1);
+        Tensor x;
+        using (var stem = new TensorScope())
+        {
+            x = stem.MoveOut(Functional.MaxPool2d(Bn1.Forward(Conv1.Forward(input)).ReluInPlace(), 3, 2, 1));
+        }
+
         var inner = _stages[2].Forward(_stages[1].Forward(_stages[0].Forward(x)));
         return (inner, _stages[3].Forward(inner));
     }
+
+    private static Tensor Relu(Tensor x) => x.ReluInPlace();
 
     /// <summary>torchvision's BasicBlock: conv3×3–BN–ReLU–conv3×3–BN, plus identity or <c>downsample</c>, then ReLU.</summary>
     private sealed class BasicBlock : Module<Tensor, Tensor>
@@ -99,8 +106,9 @@ public sealed class ImageNetResNet : Backbone
 
         public override Tensor Forward(Tensor input)
         {
-            var x = _bn2.Forward(_conv2.Forward(_bn1.Forward(_conv1.Forward(input)).ReluInPlace()));
-            return x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace();
+            using var scope = new TensorScope();
+            var x = Sequential.Chain(input, _conv1.Forward, _bn1.Forward, Relu, _conv2.Forward, _bn2.Forward);
+            return scope.MoveOut(x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace());
         }
     }
 
@@ -129,10 +137,9 @@ public sealed class ImageNetResNet : Backbone
 
         public override Tensor Forward(Tensor input)
         {
-            var x = _bn1.Forward(_conv1.Forward(input)).ReluInPlace();
-            x = _bn2.Forward(_conv2.Forward(x)).ReluInPlace();
-            x = _bn3.Forward(_conv3.Forward(x));
-            return x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace();
+            using var scope = new TensorScope();
+            var x = Sequential.Chain(input, _conv1.Forward, _bn1.Forward, Relu, _conv2.Forward, _bn2.Forward, Relu, _conv3.Forward, _bn3.Forward);
+            return scope.MoveOut(x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace());
         }
     }
 }

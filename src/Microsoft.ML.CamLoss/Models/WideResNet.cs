@@ -124,6 +124,8 @@ public sealed class WideBasicBlock : Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
+        using var scope = new TensorScope();   // frees the block's intermediates at once (autograd keeps what it needs)
+
         // The projection reads the pre-activated input, the identity the raw input (as the reference code).
         var activated = Bn1.Forward(input).ReluInPlace();
         var x = Bn2.Forward(Conv1.Forward(activated)).ReluInPlace();
@@ -133,6 +135,6 @@ public sealed class WideBasicBlock : Module<Tensor, Tensor>
         }
 
         var residual = Conv2.Forward(x);
-        return residual.AddInPlace(Shortcut is null ? input : Shortcut.Forward(activated));
+        return scope.MoveOut(residual.AddInPlace(Shortcut is null ? input : Shortcut.Forward(activated)));
     }
 }

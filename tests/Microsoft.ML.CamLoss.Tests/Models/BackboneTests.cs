@@ -25,6 +25,19 @@ public sealed class BackboneTests
     }
 
     [TestMethod]
+    [DataRow(Architecture.ResNet20, 10, 269_722L)]
+    [DataRow(Architecture.ResNet56, 10, 853_018L)]
+    [DataRow(Architecture.WideResNet28x10, 10, 36_479_194L)]
+    [DataRow(Architecture.ResNet50, 1000, 25_557_032L)]
+    public void ParameterCount_EqualsThePublishedOne(Architecture architecture, int classes, long expected)
+    {
+        // Published: ResNet-20 0.27M, ResNet-56 0.85M (He et al. 2016), WRN-28-10 36.5M
+        // (Zagoruyko & Komodakis 2016), ResNet-50 25.56M (torchvision).
+        using var model = Backbones.Create(architecture, classes);
+        Assert.AreEqual(expected, model.Parameters().Sum(p => p.NumberOfElements));
+    }
+
+    [TestMethod]
     public void Logits_EqualHeadAppliedToGlobalAveragePooledLastTap()
     {
         using var scope = new TensorScope();

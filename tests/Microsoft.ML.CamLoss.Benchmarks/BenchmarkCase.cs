@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Microsoft.ML.CamLoss.Benchmarks;
+
+/// <summary>
+/// One comparison: a C# step and its PyTorch twin script, timed the same way (median ms of
+/// <see cref="Steps"/> steps after <see cref="Warmup"/>), alternated over rounds.
+/// </summary>
+internal abstract class BenchmarkCase(string name, int warmup, int steps, int rounds)
+{
+    public string Name { get; } = name;
+
+    public int Warmup { get; } = warmup;
+
+    public int Steps { get; } = steps;
+
+    public int Rounds { get; } = rounds;
+
+    /// <summary>Arguments for the twin script (after its path), without threads/warmup/steps.</summary>
+    protected abstract string TwinArguments { get; }
+
+    /// <summary>The twin script's file name under Twins/.</summary>
+    protected abstract string TwinScript { get; }
+
+    /// <summary>Prepares one C# run and returns the step to time; disposing it releases the run's state.</summary>
+    protected abstract IStepRunner CreateRunner();
+
+    /// <summary>Runs the rounds and prints "name: C# x ms, PyTorch y ms, ratio".</summary>
+    public void Report(int threads)
+    {
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            ours.Add(RunCSharp());
+            theirs.Add(RunPyTorch(threads));
+        }
+
+        var (o, t) = (Median(ours), Median(theirs));
+        Console.WriteLine($"{Name}: C# {o:F3} ms/step, PyTorch {t:F3} ms/step, C# throughput = {t / o:F3} x PyTorch's");
+    }
+
+    private double RunCSharp()
+    {
+        using var runner = CreateRunner();
+        for (var i = 0; i < Warmup; i++)
+        {
+            runner.Step();
+        }
+
+        var times = new List<double>(Steps);
+        for (var i = 0; i < Steps; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            runner.Step();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        return Median(times);
+    }
+
+    private double RunPyTorch(int threads)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Twins", TwinScript);
+        var info = new ProcessStartInfo("/usr/bin/python3", $"{script} {TwinArguments} --threads {threads} --warmup {Warmup} --steps {Steps}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start python3");
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"PyTorch twin {TwinScript} failed (is python3-torch installed?): {error}");
+        }
+
+        return JsonDocument.Parse(output).RootElement.GetProperty("median_ms").GetDouble();
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}
+
+/// <summary>A prepared C# step.</summary>
+internal interface IStepRunner : IDisposable
+{
+    /// <summary>Runs one step (synchronously: the result is materialised).</summary>
+    void Step();
+}
