@@ -15,14 +15,16 @@ namespace Microsoft.ML.CamLoss.Losses;
 /// gathered rows of <c>W</c>; no per-sample loop, no host synchronisation. With <c>α = 0</c> the cam term is
 /// computed without autograd (for logging only).</para>
 /// <para>Use <see cref="AlphaSchedule"/> to pick <c>α</c> per epoch.</para>
+/// <para>Named <c>CamLossFunction</c> rather than <c>CamLoss</c> because a type named like the
+/// <c>Microsoft.ML.CamLoss</c> namespace could not be referred to by its simple name from code in that namespace.</para>
 /// </remarks>
-public sealed class CamLoss
+public sealed class CamLossFunction
 {
     private readonly Options _options;
 
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Distance and epsilon; null for the paper's defaults.</param>
-    public CamLoss(Options? options = null)
+    public CamLossFunction(Options? options = null)
     {
         _options = options ?? new Options();
         LossChecks.NonNegative(_options.Epsilon, nameof(Options.Epsilon));
@@ -125,7 +127,7 @@ public sealed class CamLoss
         return ActivationMaps.PixelDistance(caam, cams, _options.Distance);
     }
 
-    /// <summary>Options of <see cref="CamLoss"/>.</summary>
+    /// <summary>Options of <see cref="CamLossFunction"/>.</summary>
     public sealed class Options
     {
         /// <summary>Pixel distance of <c>L_cam</c>; default <see cref="MapDistance.L1"/> (the paper's).</summary>
