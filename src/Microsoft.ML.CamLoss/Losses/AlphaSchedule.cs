@@ -30,10 +30,7 @@ public abstract class AlphaSchedule
     public virtual void ReportEpoch(int epoch, double trainingAccuracy)
     {
         CheckEpoch(epoch);
-        if (!(trainingAccuracy >= 0 && trainingAccuracy <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(trainingAccuracy), trainingAccuracy, "trainingAccuracy must be a fraction in [0, 1].");
-        }
+        LossChecks.UnitInterval(trainingAccuracy, nameof(trainingAccuracy));
     }
 
     /// <summary><c>α = 0</c> for epochs before <paramref name="startEpoch"/>, <paramref name="value"/> from it on (Eq. 7).</summary>

@@ -28,10 +28,7 @@ public sealed class CamLossFunction
     {
         _options = options ?? new Options();
         LossChecks.NonNegative(_options.Epsilon, nameof(Options.Epsilon));
-        if (!Enum.IsDefined(_options.Distance))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Distance, "Unknown map distance.");
-        }
+        LossChecks.Defined(_options.Distance, nameof(Options.Distance));
     }
 
     /// <summary>The map distance in use.</summary>

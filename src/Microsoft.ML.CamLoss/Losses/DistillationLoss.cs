@@ -17,15 +17,8 @@ public sealed class DistillationLoss
     public DistillationLoss(Options? options = null)
     {
         _options = options ?? new Options();
-        if (!Enum.IsDefined(_options.Method))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Method, "Unknown distillation method.");
-        }
-
-        if (!(_options.Beta >= 0 && _options.Beta <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Beta, "Beta must be in [0, 1].");
-        }
+        LossChecks.Defined(_options.Method, nameof(Options.Method));
+        LossChecks.UnitInterval(_options.Beta, nameof(Options.Beta));
 
         LossChecks.Positive(_options.Temperature, nameof(Options.Temperature));
         LossChecks.NonNegative(_options.Epsilon, nameof(Options.Epsilon));
@@ -37,10 +30,7 @@ public sealed class DistillationLoss
         };
         LossChecks.NonNegative(Gamma, nameof(Options.Gamma));
         Distance = _options.Distance ?? (_options.Method == DistillationMethod.At ? MapDistance.L2 : MapDistance.L1);
-        if (!Enum.IsDefined(Distance))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), Distance, "Unknown map distance.");
-        }
+        LossChecks.Defined(Distance, nameof(Options.Distance));
     }
 
     /// <summary>The method in use.</summary>

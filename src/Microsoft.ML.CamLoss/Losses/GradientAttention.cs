@@ -47,10 +47,7 @@ public static class GradientAttention
         }
 
         LossChecks.Labels(classes, logitShape[0], nameof(classes), nameof(logits));
-        if (!Enum.IsDefined(kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown attention kind.");
-        }
+        LossChecks.Defined(kind, nameof(kind));
 
         if (!logits.RequiresGrad)
         {

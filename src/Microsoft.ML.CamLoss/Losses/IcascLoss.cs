@@ -23,27 +23,30 @@ public sealed class IcascLoss
 {
     private readonly Options _options;
 
+    /// <summary>Paper's σ (0.55).</summary>
+    public const double DefaultSigma = 0.55;
+
+    /// <summary>Paper's ω (100).</summary>
+    public const double DefaultOmega = 100;
+
+    /// <summary>Paper's θ (0.8).</summary>
+    public const double DefaultTheta = 0.8;
+
+    /// <summary>Floor of ICASC's denominators (1e-8).</summary>
+    public const double DefaultEpsilon = 1e-8;
+
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Mask and consistency constants; null for the paper's.</param>
     public IcascLoss(Options? options = null)
     {
         _options = options ?? new Options();
-        if (!double.IsFinite(_options.Sigma))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Sigma, "Sigma must be finite.");
-        }
+        LossChecks.Finite(_options.Sigma, nameof(Options.Sigma));
 
         LossChecks.Positive(_options.Omega, nameof(Options.Omega));
-        if (!double.IsFinite(_options.Theta))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Theta, "Theta must be finite.");
-        }
+        LossChecks.Finite(_options.Theta, nameof(Options.Theta));
 
         LossChecks.Positive(_options.Epsilon, nameof(Options.Epsilon));
-        if (!Enum.IsDefined(_options.Attention))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), _options.Attention, "Unknown attention kind.");
-        }
+        LossChecks.Defined(_options.Attention, nameof(Options.Attention));
     }
 
     /// <summary>
@@ -69,7 +72,10 @@ public sealed class IcascLoss
         var confusing = GradientAttention.Maps(logits, layers, ConfusingClasses(logits, labels), _options.Attention);
         var ce = Functional.CrossEntropy(logits, labels);
         var maskLast = Mask(truth[1], _options.Sigma, _options.Omega, _options.Epsilon);
-        var maskInner = Functional.InterpolateBilinear(maskLast.Unsqueeze(1), innerFeatures.Size(2), innerFeatures.Size(3)).Squeeze(1);
+        var (innerHeight, innerWidth) = (innerFeatures.Size(2), innerFeatures.Size(3));
+        var maskInner = innerHeight == lastFeatures.Size(2) && innerWidth == lastFeatures.Size(3)
+            ? maskLast
+            : Functional.InterpolateBilinear(maskLast.Unsqueeze(1), innerHeight, innerWidth).Squeeze(1);
         var separationInner = Separation(truth[0], confusing[0], maskInner, _options.Epsilon);
         var separationLast = Separation(truth[1], confusing[1], maskLast, _options.Epsilon);
         var consistency = Consistency(truth[0], maskInner, _options.Theta, _options.Epsilon);
@@ -110,7 +116,7 @@ public sealed class IcascLoss
     /// <returns>The mask, <c>[B, H, W]</c>, in (0, 1).</returns>
     public static Tensor Mask(Tensor attention, double sigma = DefaultSigma, double omega = DefaultOmega, double epsilon = DefaultEpsilon)
     {
-        CheckMaps(attention, nameof(attention));
+        LossChecks.Maps(attention, nameof(attention));
         LossChecks.Positive(epsilon, nameof(epsilon));
         using var scope = new TensorScope();
         var peak = attention.AMax([1, 2], keepDim: true).Clamp(min: epsilon);
@@ -126,9 +132,9 @@ public sealed class IcascLoss
     /// <param name="epsilon">Floor of the denominator; default 1e-8.</param>
     public static Tensor Separation(Tensor truth, Tensor confusing, Tensor mask, double epsilon = DefaultEpsilon)
     {
-        var shape = CheckMaps(truth, nameof(truth));
-        CheckSame(confusing, shape, nameof(confusing), nameof(truth));
-        CheckSame(mask, shape, nameof(mask), nameof(truth));
+        var shape = LossChecks.Maps(truth, nameof(truth));
+        LossChecks.SameShape(confusing, shape, nameof(confusing), nameof(truth));
+        LossChecks.SameShape(mask, shape, nameof(mask), nameof(truth));
         LossChecks.Positive(epsilon, nameof(epsilon));
         using var scope = new TensorScope();
         var overlap = (truth.Minimum(confusing) * mask).Sum([1, 2]);
@@ -145,47 +151,13 @@ public sealed class IcascLoss
     /// <param name="epsilon">Floor of the denominator; default 1e-8.</param>
     public static Tensor Consistency(Tensor innerTruth, Tensor mask, double theta = DefaultTheta, double epsilon = DefaultEpsilon)
     {
-        var shape = CheckMaps(innerTruth, nameof(innerTruth));
-        CheckSame(mask, shape, nameof(mask), nameof(innerTruth));
+        var shape = LossChecks.Maps(innerTruth, nameof(innerTruth));
+        LossChecks.SameShape(mask, shape, nameof(mask), nameof(innerTruth));
         LossChecks.Positive(epsilon, nameof(epsilon));
         using var scope = new TensorScope();
         var inside = (innerTruth * mask).Sum([1, 2]);
         var mass = innerTruth.Sum([1, 2]).Clamp(min: epsilon);
         return scope.MoveOut(theta - (inside / mass).Mean());
-    }
-
-    /// <summary>Paper's σ (0.55).</summary>
-    public const double DefaultSigma = 0.55;
-
-    /// <summary>Paper's ω (100).</summary>
-    public const double DefaultOmega = 100;
-
-    /// <summary>Paper's θ (0.8).</summary>
-    public const double DefaultTheta = 0.8;
-
-    /// <summary>Floor of ICASC's denominators (1e-8).</summary>
-    public const double DefaultEpsilon = 1e-8;
-
-    private static long[] CheckMaps(Tensor maps, string name)
-    {
-        ArgumentNullException.ThrowIfNull(maps, name);
-        var shape = maps.Shape;
-        if (shape.Length != 3)
-        {
-            throw new ArgumentException($"{name} must be maps [B, H, W]; got {LossChecks.Describe(shape)}.", name);
-        }
-
-        return shape;
-    }
-
-    private static void CheckSame(Tensor maps, long[] shape, string name, string reference)
-    {
-        ArgumentNullException.ThrowIfNull(maps, name);
-        var actual = maps.Shape;
-        if (!actual.AsSpan().SequenceEqual(shape))
-        {
-            throw new ArgumentException($"{name} {LossChecks.Describe(actual)} must have the shape of {reference} {LossChecks.Describe(shape)}.", name);
-        }
     }
 
     /// <summary>Options of <see cref="IcascLoss"/>.</summary>

@@ -9,16 +9,20 @@ internal static class LossChecks
     public static string Describe(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
     /// <summary>Requires a feature map <c>[B, K, H, W]</c> and returns its shape.</summary>
-    public static long[] FeatureMap(Tensor features, string name)
-    {
-        ArgumentNullException.ThrowIfNull(features, name);
-        var shape = features.Shape;
-        if (shape.Length != 4)
-        {
-            throw new ArgumentException($"{name} must be a feature map [B, K, H, W]; got {Describe(shape)}.", name);
-        }
+    public static long[] FeatureMap(Tensor features, string name) => Rank(features, 4, "a feature map [B, K, H, W]", name);
 
-        return shape;
+    /// <summary>Requires maps <c>[B, H, W]</c> and returns their shape.</summary>
+    public static long[] Maps(Tensor maps, string name) => Rank(maps, 3, "maps [B, H, W]", name);
+
+    /// <summary>Requires <paramref name="tensor"/> to have exactly <paramref name="shape"/>.</summary>
+    public static void SameShape(Tensor tensor, long[] shape, string name, string reference)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        var actual = tensor.Shape;
+        if (!actual.AsSpan().SequenceEqual(shape))
+        {
+            throw new ArgumentException($"{name} {Describe(actual)} must have the shape of {reference} {Describe(shape)}.", name);
+        }
     }
 
     /// <summary>Requires a classifier weight <c>[C, K]</c> whose K matches the features, and returns C.</summary>
@@ -65,6 +69,34 @@ internal static class LossChecks
         return shape[1];
     }
 
+    /// <summary>Requires a named value of <typeparamref name="TEnum"/>.</summary>
+    public static void Defined<TEnum>(TEnum value, string name)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"Unknown {typeof(TEnum).Name}.");
+        }
+    }
+
+    /// <summary>Requires a finite number.</summary>
+    public static void Finite(double value, string name)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
+        }
+    }
+
+    /// <summary>Requires a number in [0, 1].</summary>
+    public static void UnitInterval(double value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1].");
+        }
+    }
+
     /// <summary>Requires a finite, non-negative number.</summary>
     public static void NonNegative(double value, string name)
     {
@@ -81,5 +113,17 @@ internal static class LossChecks
         {
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite and positive.");
         }
+    }
+
+    private static long[] Rank(Tensor tensor, int rank, string layout, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        var shape = tensor.Shape;
+        if (shape.Length != rank)
+        {
+            throw new ArgumentException($"{name} must be {layout}; got {Describe(shape)}.", name);
+        }
+
+        return shape;
     }
 }

@@ -36,10 +36,7 @@ public sealed class MixedLabels
     public MixedLabels(Tensor first, Tensor second, double lambda)
         : this(first, second)
     {
-        if (!(lambda >= 0 && lambda <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "lambda must be in [0, 1].");
-        }
+        LossChecks.UnitInterval(lambda, nameof(lambda));
 
         _lambda = lambda;
     }
