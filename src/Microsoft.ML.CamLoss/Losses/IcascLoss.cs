@@ -21,8 +21,6 @@ namespace Microsoft.ML.CamLoss.Losses;
 /// </remarks>
 public sealed class IcascLoss
 {
-    private readonly Options _options;
-
     /// <summary>Paper's σ (0.55).</summary>
     public const double DefaultSigma = 0.55;
 
@@ -35,16 +33,16 @@ public sealed class IcascLoss
     /// <summary>Floor of ICASC's denominators (1e-8).</summary>
     public const double DefaultEpsilon = 1e-8;
 
+    private readonly Options _options;
+
     /// <summary>Creates the loss.</summary>
     /// <param name="options">Mask and consistency constants; null for the paper's.</param>
     public IcascLoss(Options? options = null)
     {
         _options = options ?? new Options();
         LossChecks.Finite(_options.Sigma, nameof(Options.Sigma));
-
         LossChecks.Positive(_options.Omega, nameof(Options.Omega));
         LossChecks.Finite(_options.Theta, nameof(Options.Theta));
-
         LossChecks.Positive(_options.Epsilon, nameof(Options.Epsilon));
         LossChecks.Defined(_options.Attention, nameof(Options.Attention));
     }
@@ -59,17 +57,11 @@ public sealed class IcascLoss
     /// <returns>Total, cross-entropy, the two separations and the consistency.</returns>
     public IcascLossResult Compute(Tensor logits, Tensor innerFeatures, Tensor lastFeatures, Tensor labels)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        var logitShape = logits.Shape;
-        if (logitShape.Length != 2 || logitShape[1] < 2)
-        {
-            throw new ArgumentException($"logits must be [B, C] with C ≥ 2; got {LossChecks.Describe(logitShape)}.", nameof(logits));
-        }
-
         using var scope = new TensorScope();
+        var confusingClasses = ConfusingClasses(logits, labels);                                    // checks logits and labels
         var layers = new[] { innerFeatures, lastFeatures };
-        var truth = GradientAttention.Compute(logits, layers, labels, _options.Attention);
-        var confusing = GradientAttention.Maps(logits, layers, ConfusingClasses(logits, labels), _options.Attention);
+        var truth = GradientAttention.Compute(logits, layers, labels, _options.Attention);          // checks the features
+        var confusing = GradientAttention.Maps(logits, layers, confusingClasses, _options.Attention);
         var ce = Functional.CrossEntropy(logits, labels);
         var maskLast = Mask(truth[1], _options.Sigma, _options.Omega, _options.Epsilon);
         var (innerHeight, innerWidth) = (innerFeatures.Size(2), innerFeatures.Size(3));
