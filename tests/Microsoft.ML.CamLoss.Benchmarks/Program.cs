@@ -24,3 +24,8 @@ foreach (var benchmark in cases.Where(c => c.Name.Contains(filter, StringCompari
 {
     benchmark.Report(threads);
 }
+
+if ("loss overhead".Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    LossOverhead.Report();
+}
