@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.CamLoss.Torch;
+using Torch = Microsoft.ML.CamLoss.Torch;
 
 namespace Microsoft.ML.CamLoss.Tests;
 
@@ -41,10 +41,24 @@ public sealed class JsonFixture
         return e;
     }
 
+    /// <summary>A tensor stored as {shape, dtype, data} at a path (float32 or int64).</summary>
+    public Torch.Tensor Tensor(params string[] path)
+    {
+        var e = Get(path);
+        var shape = e.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+        var data = e.GetProperty("data");
+        return e.GetProperty("dtype").GetString() switch
+        {
+            "float32" => Torch.Tensor.FromSpan<float>(data.EnumerateArray().Select(v => v.GetSingle()).ToArray(), shape),
+            "int64" => Torch.Tensor.FromSpan<long>(data.EnumerateArray().Select(v => v.GetInt64()).ToArray(), shape),
+            var other => throw new NotSupportedException(other),
+        };
+    }
+
     /// <summary>A float32 tensor stored as base64 little-endian bytes at <paramref name="dataPath"/> with its shape at <paramref name="shapePath"/>.</summary>
-    public Tensor Base64Tensor(string[] dataPath, string[] shapePath)
+    public Torch.Tensor Base64Tensor(string[] dataPath, string[] shapePath)
     {
         var shape = Get(shapePath).EnumerateArray().Select(v => v.GetInt64()).ToArray();
-        return Tensor.FromBytes(Convert.FromBase64String(Get(dataPath).GetString()!), shape, ScalarType.Float32);
+        return Torch.Tensor.FromBytes(Convert.FromBase64String(Get(dataPath).GetString()!), shape, Torch.ScalarType.Float32);
     }
 }
