@@ -123,7 +123,7 @@ public static class ModelWeightsFile
                     writer.Write(size);
                 }
 
-                var data = TensorBytes.ToArray(tensor);
+                var data = TensorBytes.ToLittleEndian(tensor);
                 writer.Write((long)data.Length);
                 writer.Write(data);
             }

@@ -4,13 +4,19 @@ using Microsoft.ML.CamLoss.Torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
-/// <summary>The elements of a tensor as little-endian bytes, bit for bit (NaN payloads, -0 and subnormals kept).</summary>
-internal static class TensorBytes
+/// <summary>
+/// The elements of a tensor as little-endian bytes, bit for bit (NaN payloads, -0 and subnormals
+/// kept): the inverse of <see cref="Tensor.FromBytes"/>, for writers of weights files.
+/// </summary>
+public static class TensorBytes
 {
-    /// <summary>Every element of <paramref name="tensor"/> in row-major order, as little-endian bytes.</summary>
-    /// <exception cref="NotSupportedException">The element type is not one of <see cref="TensorDTypes.SupportedNames"/>.</exception>
-    public static byte[] ToArray(Tensor tensor)
+    /// <summary>Every element of <paramref name="tensor"/> (any device, any layout) in row-major order, as little-endian bytes.</summary>
+    /// <param name="tensor">A float32, float64, float16, bfloat16, int64, int32, uint8 or bool tensor.</param>
+    /// <returns>A new array of <c>NumberOfElements × element size</c> bytes.</returns>
+    /// <exception cref="NotSupportedException">Another element type.</exception>
+    public static byte[] ToLittleEndian(Tensor tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("Weights files are written on little-endian machines only.");
@@ -50,7 +56,7 @@ internal static class TensorBytes
         where T : unmanaged => tensor.CopyTo(MemoryMarshal.Cast<byte, T>(bytes.AsSpan()));
 
     /// <summary>Reverses the bytes of each <paramref name="elementSize"/>-byte element (big-endian ↔ little-endian).</summary>
-    public static void ReverseEachElement(Span<byte> data, int elementSize)
+    internal static void ReverseEachElement(Span<byte> data, int elementSize)
     {
         for (var i = 0; i + elementSize <= data.Length; i += elementSize)
         {
