@@ -40,7 +40,49 @@ internal sealed class CheckpointTensors
         return (newRoot, builder._tensors);
     }
 
-    private object? Resolve(object? value)
+    /// <summary>Replaces records in <paramref name="root"/> and every container below it, without recursion (pickles can nest deeply).</summary>
+    private object? Resolve(object? root)
+    {
+        var pending = new Stack<object>();
+        var result = Replace(root, pending);
+        while (pending.TryPop(out var container))
+        {
+            switch (container)
+            {
+                case List<object?> list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        list[i] = Replace(list[i], pending);
+                    }
+
+                    break;
+                case PickleTuple tuple:
+                    for (var i = 0; i < tuple.Count; i++)
+                    {
+                        tuple.SetItem(i, Replace(tuple[i], pending));
+                    }
+
+                    break;
+                case OrderedDictionary<object, object?> dict:
+                    for (var i = 0; i < dict.Count; i++)
+                    {
+                        dict.SetAt(i, Replace(dict.GetAt(i).Value, pending));
+                    }
+
+                    break;
+                case HashSet<object?> set:
+                    var items = set.Select(item => Replace(item, pending)).ToList();
+                    set.Clear();
+                    set.UnionWith(items);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The tensor for a record; a container not seen before is queued for <see cref="Resolve"/>.</summary>
+    private object? Replace(object? value, Stack<object> pending)
     {
         switch (value)
         {
@@ -48,31 +90,8 @@ internal sealed class CheckpointTensors
                 return View(tensor, tensor.Storage, tensor.StorageOffset, tensor.Shape, tensor.Strides);
             case StorageRecord storage:
                 return View(storage, storage, 0, [storage.NumberOfElements], [1]);
-            case List<object?> list when _visited.Add(list):
-                for (var i = 0; i < list.Count; i++)
-                {
-                    list[i] = Resolve(list[i]);
-                }
-
-                break;
-            case PickleTuple tuple when _visited.Add(tuple):
-                for (var i = 0; i < tuple.Count; i++)
-                {
-                    tuple.SetItem(i, Resolve(tuple[i]));
-                }
-
-                break;
-            case OrderedDictionary<object, object?> dict when _visited.Add(dict):
-                for (var i = 0; i < dict.Count; i++)
-                {
-                    dict.SetAt(i, Resolve(dict.GetAt(i).Value));
-                }
-
-                break;
-            case HashSet<object?> set when _visited.Add(set):
-                var items = set.Select(Resolve).ToList();
-                set.Clear();
-                set.UnionWith(items);
+            case List<object?> or PickleTuple or OrderedDictionary<object, object?> or HashSet<object?> when _visited.Add(value):
+                pending.Push(value);
                 break;
         }
 

@@ -65,7 +65,7 @@ internal static class PickleGlobals
                     throw new InvalidPickleException("OrderedDict was given an item that is not a (key, value) pair.");
                 }
 
-                dict[kv[0]!] = kv[1];
+                dict[PickleTuple.CheckedKey(kv[0])!] = kv[1];
             }
         }
         else if (args.Count != 0)
@@ -86,7 +86,7 @@ internal static class PickleGlobals
     private static object SetOf(IReadOnlyList<object?> args) => args switch
     {
         [] => new HashSet<object?>(),
-        [IEnumerable<object?> items] => new HashSet<object?>(items),
+        [IEnumerable<object?> items] => new HashSet<object?>(items.Select(PickleTuple.CheckedKey)),
         _ => throw new InvalidPickleException("set expects one sequence of items."),
     };
 

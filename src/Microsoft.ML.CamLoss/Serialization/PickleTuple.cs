@@ -45,19 +45,56 @@ public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple
         return hash.ToHashCode();
     }
 
-    /// <summary>Python's notation, e.g. <c>(1, 2.5, None)</c>.</summary>
-    public override string ToString() =>
-        _items.Length == 1 ? $"({Show(_items[0])},)" : $"({string.Join(", ", _items.Select(Show))})";
+    /// <summary>Python's notation, e.g. <c>(1, 2.5, None)</c>; tuples nested deeper than a few levels show as <c>(...)</c>.</summary>
+    public override string ToString() => Show(this, depth: 0);
+
+    /// <summary>
+    /// <paramref name="key"/>, a dict key or set item, once checked to nest tuples at most
+    /// <see cref="MaxKeyDepth"/> deep: hashing and comparing tuples recurse, and a crafted pickle must
+    /// not overflow the stack.
+    /// </summary>
+    internal static object? CheckedKey(object? key)
+    {
+        var pending = new Stack<(PickleTuple Tuple, int Depth)>();
+        if (key is PickleTuple root)
+        {
+            pending.Push((root, 1));
+        }
+
+        while (pending.TryPop(out var entry))
+        {
+            if (entry.Depth > MaxKeyDepth)
+            {
+                throw new InvalidPickleException($"a dict key or set item nests tuples more than {MaxKeyDepth} deep.");
+            }
+
+            foreach (var item in entry.Tuple._items)
+            {
+                if (item is PickleTuple nested)
+                {
+                    pending.Push((nested, entry.Depth + 1));
+                }
+            }
+        }
+
+        return key;
+    }
 
     /// <summary>Replaces an item; only while the reader turns tensor records into tensors.</summary>
     internal void SetItem(int index, object? value) => _items[index] = value;
 
-    private static string Show(object? item) => item switch
+    private const int MaxKeyDepth = 64;
+    private const int MaxShownDepth = 4;
+
+    private static string Show(object? item, int depth) => item switch
     {
         null => "None",
         bool b => b ? "True" : "False",
         string s => $"'{s}'",
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        PickleTuple when depth >= MaxShownDepth => "(...)",
+        PickleTuple { Count: 1 } t => $"({Show(t[0], depth + 1)},)",
+        PickleTuple t => $"({string.Join(", ", t.Select(i => Show(i, depth + 1)))})",
         _ => item.ToString() ?? string.Empty,
     };
 }

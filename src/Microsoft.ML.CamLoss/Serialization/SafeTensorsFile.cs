@@ -35,7 +35,10 @@ public static class SafeTensorsFile
             var bytes = new byte[end - begin];
             file.Position = dataStart + begin;
             file.ReadExactly(bytes);
-            result.Add(entry.Name, Tensor.FromBytes(bytes, shape, dtype));
+            if (!result.TryAdd(entry.Name, Tensor.FromBytes(bytes, shape, dtype)))
+            {
+                throw Damaged(path, $"tensor '{entry.Name}' appears twice in the header.");
+            }
         }
 
         foreach (var tensor in result.Values)
@@ -91,6 +94,11 @@ public static class SafeTensorsFile
         var json = new byte[length];
         file.ReadExactly(json);
         dataStart = 8 + (long)length;
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw Damaged(path, "its header is not valid UTF-8.");
+        }
+
         try
         {
             var document = JsonDocument.Parse(json);

@@ -222,11 +222,10 @@ internal sealed class Unpickler
                 Push(new HashSet<object?>());
                 break;
             case PickleOpcode.AddItems:
-                var added = PopMark();
-                Top<HashSet<object?>>("ADDITEMS").UnionWith(added);
+                Top<HashSet<object?>>("ADDITEMS").UnionWith(PopMark().Select(PickleTuple.CheckedKey));
                 break;
             case PickleOpcode.FrozenSet:
-                Push(new HashSet<object?>(PopMark()));
+                Push(new HashSet<object?>(PopMark().Select(PickleTuple.CheckedKey)));
                 break;
             case PickleOpcode.Get:
                 Push(Recall(long.Parse(ReadAsciiLine(), System.Globalization.CultureInfo.InvariantCulture)));
@@ -359,7 +358,7 @@ internal sealed class Unpickler
 
         for (var i = 0; i < pairs.Length; i += 2)
         {
-            dict[pairs[i] ?? throw new InvalidPickleException("a dict key is None, which this reader does not support.")] = pairs[i + 1];
+            dict[PickleTuple.CheckedKey(pairs[i]) ?? throw new InvalidPickleException("a dict key is None, which this reader does not support.")] = pairs[i + 1];
         }
     }
 

@@ -69,7 +69,8 @@ public sealed class BadCheckpointTests
     [TestMethod]
     [DataRow("state_legacy.pt")]
     [DataRow("wrapped_model_zip.pt")]
-    public void Load_RandomlyCorruptedBytes_LoadsOrThrowsCheckpointFormatException(string fixture)
+    [DataRow("state.safetensors")]
+    public void Read_RandomlyCorruptedBytes_ReadsOrThrowsCheckpointFormatException(string fixture)
     {
         var original = File.ReadAllBytes(CheckpointFixtures.PathOf(fixture));
         var random = new Random(1234);
@@ -81,7 +82,7 @@ public sealed class BadCheckpointTests
             var path = CraftedCheckpoints.Bytes("corrupt_" + fixture, bytes);
             try
             {
-                using var checkpoint = PyTorchCheckpoint.Load(path);
+                StateDictFile.Read(path).DisposeAll();
             }
             catch (CheckpointFormatException)
             {
@@ -127,6 +128,30 @@ public sealed class BadCheckpointTests
         var path = CraftedCheckpoints.Zip("out_of_storage", pickle, ("0", new byte[8]));
         var ex = Assert.ThrowsExactly<CheckpointFormatException>(() => PyTorchCheckpoint.Load(path));
         StringAssert.Contains(ex.Message, "reaches outside storage '0' of 2 elements");
+    }
+
+    [TestMethod]
+    public void Load_ListsNestedAMillionDeep_LoadsWithoutOverflowingTheStack()
+    {
+        const int depth = 1_000_000;
+        byte[] pickle = [0x80, 0x02, .. Enumerable.Repeat((byte)']', depth), .. Enumerable.Repeat((byte)'a', depth - 1), (byte)'.'];
+        using var checkpoint = PyTorchCheckpoint.Load(CraftedCheckpoints.Zip("deep_lists", pickle));
+        var list = (List<object?>)checkpoint.Root!;
+        for (var level = 1; level < depth; level++)
+        {
+            list = (List<object?>)list.Single()!;
+        }
+
+        Assert.IsEmpty(list);
+    }
+
+    [TestMethod]
+    public void Load_DictKeyOfDeeplyNestedTuples_ThrowsMalformed()
+    {
+        // {((((...(),),...),): 1} nested 1,000 deep: hashing it would recurse 1,000 levels.
+        byte[] pickle = [0x80, 0x02, (byte)'}', (byte)')', .. Enumerable.Repeat((byte)0x85, 1000), (byte)'K', 1, (byte)'s', (byte)'.'];
+        var ex = Assert.ThrowsExactly<CheckpointFormatException>(() => PyTorchCheckpoint.Load(CraftedCheckpoints.Zip("deep_key", pickle)));
+        StringAssert.Contains(ex.Message, "nests tuples more than 64 deep");
     }
 
     [TestMethod]
