@@ -109,6 +109,24 @@ public sealed class PyTorchCheckpointTests
     }
 
     [TestMethod]
+    public void Load_LegacyStorageViewSavedBigEndian_ReadsTheViewedElements()
+    {
+        // {'t': _rebuild_tensor(storage view ('view', offset 1, 2 elements) of 'root' (4 floats), 0, (2,), (1,))},
+        // as PyTorch before 0.4 wrote storage views, on a big-endian machine.
+        byte[] pickle =
+        [
+            0x80, 0x02, (byte)'}', .. CraftedCheckpoints.Unicode("t"), .. "ctorch._utils\n_rebuild_tensor\n"u8, (byte)'(', (byte)'(',
+            .. CraftedCheckpoints.Unicode("storage"), .. "ctorch\nFloatStorage\n"u8, .. CraftedCheckpoints.Unicode("root"),
+            .. CraftedCheckpoints.Unicode("cpu"), (byte)'K', 4, .. CraftedCheckpoints.Unicode("view"), (byte)'K', 1, (byte)'K', 2, 0x87, (byte)'t',
+            (byte)'Q', (byte)'K', 0, (byte)'K', 2, 0x85, (byte)'K', 1, 0x85, (byte)'t', (byte)'R', (byte)'s', (byte)'.',
+        ];
+        var data = new float[] { 10, 11, 12, 13 }.SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray();
+        var path = CraftedCheckpoints.Legacy("storage_view_big_endian.pt", pickle, bigEndian: true, ("root", 4, data));
+        using var checkpoint = PyTorchCheckpoint.Load(path);
+        CollectionAssert.AreEqual(new float[] { 11, 12 }, checkpoint.Tensors.Single().ToArray<float>());
+    }
+
+    [TestMethod]
     public void Load_StateDictCheckpoint_GraphTensorsAreTheSameObjectsAsTensors()
     {
         using var checkpoint = PyTorchCheckpoint.Load(CheckpointFixtures.PathOf("state_legacy.pt"));
