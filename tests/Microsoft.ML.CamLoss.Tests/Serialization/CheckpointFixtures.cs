@@ -53,6 +53,19 @@ public static class CheckpointFixtures
         }
     }
 
+    /// <summary>Runs <paramref name="use"/> on a state dict returned by a reader, then disposes its tensors (the caller owns them).</summary>
+    public static void UseThenDispose(this OrderedDictionary<string, Tensor> state, Action<OrderedDictionary<string, Tensor>> use)
+    {
+        try
+        {
+            use(state);
+        }
+        finally
+        {
+            state.DisposeAll();
+        }
+    }
+
     /// <summary>Disposes every tensor of a state dict returned by a reader (the caller owns them).</summary>
     public static void DisposeAll(this IEnumerable<KeyValuePair<string, Tensor>> state)
     {

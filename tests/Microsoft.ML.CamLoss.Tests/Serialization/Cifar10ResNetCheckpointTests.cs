@@ -28,7 +28,7 @@ public sealed class Cifar10ResNetCheckpointTests
         var state = PyTorchCheckpoint.ReadStateDict(path);
         watch.Stop();
         TestContext.WriteLine($"{file}: {state.Count} tensors, {state.Values.Sum(t => t.NumberOfElements):N0} elements read in {watch.Elapsed.TotalMilliseconds:F1} ms");
-        try
+        state.UseThenDispose(_ =>
         {
             CollectionAssert.AreEqual(expected.Select(e => e.Name).ToList(), state.Keys.ToList(), "keys without 'module.', in file order");
             using var scope = new TensorScope();
@@ -52,11 +52,7 @@ public sealed class Cifar10ResNetCheckpointTests
                 Assert.IsLessThanOrEqualTo(bound, Math.Abs(sum - expectedSum), $"{entry.Name}: sum {sum} vs PyTorch {expectedSum}");
                 Assert.IsLessThanOrEqualTo(1e-10 * expectedSquares + 1e-300, Math.Abs(sumOfSquares - expectedSquares), $"{entry.Name}: sum of squares {sumOfSquares} vs PyTorch {expectedSquares}");
             }
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        });
     }
 
     [TestMethod]

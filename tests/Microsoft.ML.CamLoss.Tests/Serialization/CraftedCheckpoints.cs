@@ -68,7 +68,8 @@ public static class CraftedCheckpoints
     public static string Truncated(string fixture, long length) =>
         Bytes($"truncated_{length}_{fixture}", File.ReadAllBytes(CheckpointFixtures.PathOf(fixture))[..(int)length]);
 
-    private static string TempPath(string name)
+    /// <summary>A path in this test run's scratch folder (under the system temp folder).</summary>
+    public static string TempPath(string name)
     {
         var folder = Path.Combine(Path.GetTempPath(), "camloss-serialization-tests");
         Directory.CreateDirectory(folder);

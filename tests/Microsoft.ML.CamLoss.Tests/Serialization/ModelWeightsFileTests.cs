@@ -11,29 +11,16 @@ public sealed class ModelWeightsFileTests
     [TestMethod]
     public void SaveThenLoad_EveryDtypeAndView_RoundTripsBitExactly()
     {
-        var path = TempPath("roundtrip.camlossweights");
+        var path = CraftedCheckpoints.TempPath("roundtrip.camlossweights");
         var live = Tensor.LiveHandleCount;
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("state_zip.pt"));
-        try
-        {
-            ModelWeightsFile.Save(path, state);
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("state_zip.pt")).UseThenDispose(state => ModelWeightsFile.Save(path, state));
 
-        var loaded = ModelWeightsFile.Load(path);
-        try
+        ModelWeightsFile.Load(path).UseThenDispose(loaded =>
         {
             // Views are written as their own elements, so strides come back contiguous.
             CheckpointFixtures.AssertStateMatches("state", loaded, strides: false);
             Assert.IsTrue(loaded.Values.All(t => t.IsContiguous));
-        }
-        finally
-        {
-            loaded.DisposeAll();
-        }
+        });
 
         Assert.AreEqual(live, Tensor.LiveHandleCount);
         Assert.IsEmpty(Directory.GetFiles(Path.GetDirectoryName(path)!, "roundtrip.camlossweights.*.tmp"), "no temporary file is left behind");
@@ -91,7 +78,7 @@ public sealed class ModelWeightsFileTests
     {
         using var scope = new TensorScope();
         var t = Tensor.Ones([2]);
-        var ex = Assert.ThrowsExactly<ArgumentException>(() => ModelWeightsFile.Save(TempPath("repeated.camlossweights"), [new("w", t), new("w", t)]));
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ModelWeightsFile.Save(CraftedCheckpoints.TempPath("repeated.camlossweights"), [new("w", t), new("w", t)]));
         StringAssert.Contains(ex.Message, "'w' appears twice");
     }
 
@@ -102,37 +89,13 @@ public sealed class ModelWeightsFileTests
     public void StateDictFileRead_AnyKnownFormat_ReadsTheTensors(string file)
     {
         var path = file == "roundtrip" ? SaveSample("dispatch.camlossweights") : CheckpointFixtures.PathOf(file);
-        var state = StateDictFile.Read(path);
-        try
-        {
-            CheckpointFixtures.AssertBitExact(CheckpointFixtures.Case("state")[0].Entry, state["conv.weight"], "conv.weight");
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        StateDictFile.Read(path).UseThenDispose(state => CheckpointFixtures.AssertBitExact(CheckpointFixtures.Case("state")[0].Entry, state["conv.weight"], "conv.weight"));
     }
 
     private static string SaveSample(string name)
     {
-        var path = TempPath(name);
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("state_legacy.pt"));
-        try
-        {
-            ModelWeightsFile.Save(path, state);
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
-
+        var path = CraftedCheckpoints.TempPath(name);
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("state_legacy.pt")).UseThenDispose(state => ModelWeightsFile.Save(path, state));
         return path;
-    }
-
-    private static string TempPath(string name)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "camloss-weights-tests");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
     }
 }

@@ -21,16 +21,11 @@ public sealed class PyTorchCheckpointTests
             Assert.AreEqual(format, checkpoint.Format);
         }
 
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf(file));
-        try
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf(file)).UseThenDispose(state =>
         {
             CheckpointFixtures.AssertStateMatches("state", state);
             Assert.IsFalse(state["transposed"].IsContiguous, "the transposed view keeps its strides");
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        });
 
         Assert.AreEqual(live, Tensor.LiveHandleCount, "every handle is released once the caller disposes the state dict");
     }
@@ -40,46 +35,28 @@ public sealed class PyTorchCheckpointTests
     [DataRow("state_legacy.pt")]
     public void ReadStateDict_TensorsThatSharedAStorage_ShareMemory(string file)
     {
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf(file));
-        try
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf(file)).UseThenDispose(state =>
         {
             state["shared.a"].Fill(-1);
             CollectionAssert.AreEqual(Enumerable.Repeat(-1f, 12).ToArray(), state["shared.b"].ToArray<float>(), "a write through shared.a shows in shared.b");
             CheckpointFixtures.AssertBitExact(CheckpointFixtures.Case("state").Single(e => e.Name == "offset_view").Entry, state["offset_view"], "offset_view is untouched");
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        });
     }
 
     [TestMethod]
     public void ReadStateDict_UnderStateDictWithModulePrefix_RemovesThePrefixAndSkipsOtherEntries()
     {
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("wrapped_state_dict_legacy.pt"));
-        try
-        {
-            CheckpointFixtures.AssertStateMatches("state", state);
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("wrapped_state_dict_legacy.pt")).UseThenDispose(state => CheckpointFixtures.AssertStateMatches("state", state));
     }
 
     [TestMethod]
     public void ReadStateDict_UnderModel_ReadsTheModuleStateDict()
     {
-        var state = PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("wrapped_model_zip.pt"));
-        try
+        PyTorchCheckpoint.ReadStateDict(CheckpointFixtures.PathOf("wrapped_model_zip.pt")).UseThenDispose(state =>
         {
             CheckpointFixtures.AssertStateMatches("model", state);
             Assert.IsFalse(state["conv.weight"].RequiresGrad, "state dict handles are detached from autograd");
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        });
     }
 
     [TestMethod]
@@ -141,14 +118,7 @@ public sealed class PyTorchCheckpointTests
         var state = checkpoint.StateDict();
         checkpoint.Dispose();
         Assert.ThrowsExactly<ObjectDisposedException>(() => checkpoint.StateDict());
-        try
-        {
-            CheckpointFixtures.AssertStateMatches("state", state);
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        state.UseThenDispose(s => CheckpointFixtures.AssertStateMatches("state", s));
     }
 
     [TestMethod]
@@ -161,13 +131,6 @@ public sealed class PyTorchCheckpointTests
             Assert.AreEqual(0, scope.Count, "the reader's temporaries are its own; the results are the caller's");
         }
 
-        try
-        {
-            Assert.IsTrue(state.Values.All(t => !t.IsDisposed), "closing the caller's scope leaves the results alive");
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        state.UseThenDispose(s => Assert.IsTrue(s.Values.All(t => !t.IsDisposed), "closing the caller's scope leaves the results alive"));
     }
 }

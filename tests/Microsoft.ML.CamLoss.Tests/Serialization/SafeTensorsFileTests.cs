@@ -12,8 +12,7 @@ public sealed class SafeTensorsFileTests
     [TestMethod]
     public void ReadStateDict_HandWrittenFile_ReadsEveryDtypeBitExactlyInHeaderOrder()
     {
-        var state = SafeTensorsFile.ReadStateDict(CheckpointFixtures.PathOf("state.safetensors"));
-        try
+        SafeTensorsFile.ReadStateDict(CheckpointFixtures.PathOf("state.safetensors")).UseThenDispose(state =>
         {
             var expected = CheckpointFixtures.Case("state").Where(e => state.ContainsKey(e.Name)).ToList();
             CollectionAssert.AreEqual(
@@ -23,11 +22,7 @@ public sealed class SafeTensorsFileTests
             {
                 CheckpointFixtures.AssertBitExact(entry, state[name], name);
             }
-        }
-        finally
-        {
-            state.DisposeAll();
-        }
+        });
     }
 
     [TestMethod]
