@@ -8,6 +8,9 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// </summary>
 public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple>
 {
+    private const int MaxKeyDepth = 64;
+    private const int MaxShownDepth = 4;
+
     private readonly object?[] _items;
 
     internal PickleTuple(object?[] items)
@@ -82,9 +85,6 @@ public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple
 
     /// <summary>Replaces an item; only while the reader turns tensor records into tensors.</summary>
     internal void SetItem(int index, object? value) => _items[index] = value;
-
-    private const int MaxKeyDepth = 64;
-    private const int MaxShownDepth = 4;
 
     private static string Show(object? item, int depth) => item switch
     {

@@ -18,7 +18,7 @@ internal static class StateDictLocator
         if (root is not OrderedDictionary<object, object?> top)
         {
             throw new CheckpointFormatException(path,
-                $"it holds a {TorchRebuild.PythonTypeName(root)}, not a dict of tensors. Load it with PyTorchCheckpoint.Load to inspect it.");
+                $"it holds a {PythonTypeName.Of(root)}, not a dict of tensors. Load it with PyTorchCheckpoint.Load to inspect it.");
         }
 
         var dict = NestedDictionary(top, "state_dict") ?? NestedDictionary(top, "model") ?? top;

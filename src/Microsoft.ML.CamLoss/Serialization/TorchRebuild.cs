@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Microsoft.ML.CamLoss.Serialization;
 
 /// <summary>
@@ -48,7 +46,7 @@ internal static class TorchRebuild
     {
         if (args[0] is not StorageRecord storage)
         {
-            throw new InvalidPickleException($"a tensor's first argument is a {PythonTypeName(args[0])}, not a storage.");
+            throw new InvalidPickleException($"a tensor's first argument is a {PythonTypeName.Of(args[0])}, not a storage.");
         }
 
         var offset = AsInt64(args[1], "storage_offset");
@@ -63,31 +61,12 @@ internal static class TorchRebuild
     }
 
     private static long AsInt64(object? value, string what) =>
-        value as long? ?? throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName(value)}, not an int.");
+        value as long? ?? throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName.Of(value)}, not an int.");
 
     private static long[] AsInt64s(object? value, string what) => value is IReadOnlyList<object?> items
         ? items.Select(v => AsInt64(v, what)).ToArray()
-        : throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName(value)}, not a tuple of ints.");
+        : throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName.Of(value)}, not a tuple of ints.");
 
     private static bool AsBool(object? value, string what) =>
-        value as bool? ?? throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName(value)}, not a bool.");
-
-    /// <summary>The Python type of an unpickled value, for messages.</summary>
-    public static string PythonTypeName(object? value) => value switch
-    {
-        null => "None",
-        bool => "bool",
-        long or BigInteger => "int",
-        double => "float",
-        string => "str",
-        byte[] => "bytes",
-        PickleTuple => "tuple",
-        List<object?> => "list",
-        OrderedDictionary<object, object?> => "dict",
-        HashSet<object?> => "set",
-        StorageRecord => "storage",
-        TensorRecord or Torch.Tensor => "tensor",
-        PickleGlobal g => g.FullName,
-        _ => value.GetType().Name,
-    };
+        value as bool? ?? throw new InvalidPickleException($"a tensor's {what} is a {PythonTypeName.Of(value)}, not a bool.");
 }

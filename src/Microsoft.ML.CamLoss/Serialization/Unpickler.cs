@@ -326,11 +326,11 @@ internal sealed class Unpickler
     {
         PickleGlobal { Invoke: { } invoke } => invoke(args),
         PickleGlobal g => throw new InvalidPickleException($"{g.FullName} is called, but it is only a type marker here."),
-        _ => throw new InvalidPickleException($"a {TorchRebuild.PythonTypeName(callable)} is called as a function."),
+        _ => throw new InvalidPickleException($"a {PythonTypeName.Of(callable)} is called as a function."),
     };
 
     private static IReadOnlyList<object?> AsArguments(object? args, PickleOpcode op) =>
-        args as PickleTuple ?? throw new InvalidPickleException($"{op} expects a tuple of arguments, got a {TorchRebuild.PythonTypeName(args)}.");
+        args as PickleTuple ?? throw new InvalidPickleException($"{op} expects a tuple of arguments, got a {PythonTypeName.Of(args)}.");
 
     private static void Build(object? target, object? state)
     {
@@ -338,7 +338,7 @@ internal sealed class Unpickler
         // tensors (Python-side attributes); the state carries no tensor data and is dropped.
         if (target is not (OrderedDictionary<object, object?> or TensorRecord))
         {
-            throw new InvalidPickleException($"BUILD (setting the state of an object) on a {TorchRebuild.PythonTypeName(target)}.");
+            throw new InvalidPickleException($"BUILD (setting the state of an object) on a {PythonTypeName.Of(target)}.");
         }
 
         _ = state;
@@ -379,7 +379,7 @@ internal sealed class Unpickler
 
     private T Top<T>(string opcode)
         where T : class =>
-        Peek() as T ?? throw new InvalidPickleException($"{opcode} on a {TorchRebuild.PythonTypeName(Peek())}.");
+        Peek() as T ?? throw new InvalidPickleException($"{opcode} on a {PythonTypeName.Of(Peek())}.");
 
     private object?[] PopMark()
     {
