@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.CamLoss.Torch.Tests;
+namespace Microsoft.ML.CamLoss.Tests;
 
 /// <summary>The README's C# examples compile against the current API.</summary>
 [TestClass]
@@ -13,13 +14,14 @@ public sealed partial class ReadmeExamplesTests
     [TestMethod]
     public void ReadmeCSharpBlocks_CompileAgainstTheLibrary()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "README.md"));
         var blocks = CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value).ToList();
         Assert.IsTrue(blocks.Count > 0, "README.md has no ```csharp block");
 
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
             .Append(typeof(Tensor).Assembly.Location)
+            .Append(typeof(Backbone).Assembly.Location)
             .Select(path => MetadataReference.CreateFromFile(path));
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -33,19 +35,6 @@ public sealed partial class ReadmeExamplesTests
             var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString());
             Assert.IsTrue(result.Success, $"README block {i + 1} does not compile:\n{string.Join("\n", errors)}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Microsoft.ML.CamLoss.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Microsoft.ML.CamLoss.sln not found above the test directory.");
     }
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
