@@ -5,7 +5,7 @@ namespace Microsoft.ML.CamLoss.Data;
 /// <summary>
 /// A labelled image data set: the samples (where each image comes from, its class index and
 /// optional bounding box), the class names, and the report of what was skipped. Load one with
-/// <see cref="ImageFolder"/>, <see cref="Cub200"/>, <c>StanfordDogs</c>,
+/// <see cref="ImageFolder"/>, <see cref="Cub200"/>, <see cref="StanfordDogs"/>,
 /// <see cref="Cifar"/>, <see cref="Idx"/> or <see cref="FromEnumerable{TRow}(IEnumerable{TRow}, Func{TRow, ImageSource}, Func{TRow, string}, IEnumerable{string}?, ImageDatasetOptions?)"/>.
 /// </summary>
 public sealed class ImageDataset : IReadOnlyList<ImageSample>

@@ -12,12 +12,16 @@ internal static class ImageFiles
             : null;
     }
 
-    /// <summary>A problem with the image <paramref name="path"/> named on <paramref name="line"/> of <paramref name="listFile"/>, or null.</summary>
-    public static DatasetException? CheckListed(string path, string listFile, int line)
+    /// <summary>
+    /// A problem with the image <paramref name="path"/> named in <paramref name="listFile"/> (on
+    /// <paramref name="line"/> of a text list, or as <paramref name="entry"/> of a .mat list), or null.
+    /// </summary>
+    public static DatasetException? CheckListed(string path, string listFile, int? line, string? entry = null)
     {
         var info = new FileInfo(path);
-        return !info.Exists ? new DatasetException(listFile, $"lists the image '{path}', which does not exist.", line)
-            : info.Length == 0 ? new DatasetException(listFile, $"lists the image '{path}', which is empty (0 bytes).", line)
+        var who = entry is null ? "lists" : $"{entry} is";
+        return !info.Exists ? new DatasetException(listFile, $"{who} the image '{path}', which does not exist.", line)
+            : info.Length == 0 ? new DatasetException(listFile, $"{who} the image '{path}', which is empty (0 bytes).", line)
             : null;
     }
 }

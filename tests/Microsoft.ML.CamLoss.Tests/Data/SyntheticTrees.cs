@@ -81,4 +81,30 @@ public static class SyntheticTrees
 
         return [.. bytes];
     }
+
+    /// <summary>
+    /// The Stanford Dogs tree the SciPy-written lists in Fixtures/mat/dogs_<paramref name="lists"/>/ describe:
+    /// 3 breeds, 5 train + 2 test images, lists in lists/. Returns the root.
+    /// </summary>
+    public static string StanfordDogs(TempFolder temp, string lists)
+    {
+        string[] train = ["n02085620-Chihuahua/n02085620_1.jpg", "n02085620-Chihuahua/n02085620_2.jpg", "n02085782-Japanese_spaniel/n02085782_7.jpg", "n02086240-Shih-Tzu/n02086240_3.jpg", "n02086240-Shih-Tzu/n02086240_4.jpg"];
+        string[] test = ["n02085620-Chihuahua/n02085620_5.jpg", "n02085782-Japanese_spaniel/n02085782_8.jpg"];
+        foreach (var file in train.Concat(test))
+        {
+            temp.Write($"dogs/Images/{file}", FixtureImages.Jpeg);
+        }
+
+        foreach (var list in new[] { "train_list.mat", "test_list.mat" })
+        {
+            temp.Write($"dogs/lists/{list}", File.ReadAllBytes(MatFixture(lists, list)));
+        }
+
+        return Path.Combine(temp.Path, "dogs");
+    }
+
+    /// <summary>Path of a .mat fixture written by Reference/generate_mat_fixtures.py.</summary>
+    public static string MatFixture(string lists, string name) =>
+        Path.Combine(AppContext.BaseDirectory, "Fixtures", "mat", lists.Length == 0 ? name : $"dogs_{lists}/{name}");
 }
+
