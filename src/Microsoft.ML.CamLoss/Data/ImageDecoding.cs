@@ -38,7 +38,7 @@ public static class ImageDecoding
         }
         catch (ArgumentException e)
         {
-            throw new DatasetException(name, $"the {format} data is corrupt: OpenCV {TorchRuntime.OpenCvVersion} could not decode it.", innerException: e);
+            throw new DatasetException(name, $"the {ImageFormats.Describe(format)} data is corrupt: OpenCV {TorchRuntime.OpenCvVersion} could not decode it.", innerException: e);
         }
     }
 

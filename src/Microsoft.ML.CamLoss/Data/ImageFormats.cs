@@ -16,6 +16,14 @@ internal static class ImageFormats
         _ => ImageFormat.Unknown,
     };
 
+    /// <summary>The format's usual name (JPEG, PNG, BMP, WebP, TIFF, PNM, GIF).</summary>
+    public static string Describe(ImageFormat format) => format switch
+    {
+        ImageFormat.WebP => "WebP",
+        ImageFormat.Unknown => "image",
+        _ => format.ToString().ToUpperInvariant(),
+    };
+
     /// <summary>The usual extensions of <paramref name="format"/>, lower case with the dot.</summary>
     public static string[] Extensions(ImageFormat format) => format switch
     {

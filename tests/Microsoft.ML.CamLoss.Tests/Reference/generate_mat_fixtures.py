@@ -4,7 +4,9 @@ Fixtures/mat/dogs_{compressed,uncompressed}/{train,test}_list.mat hold, for a sy
 Stanford Dogs tree of 3 breeds (Images/n0208<k>-<Breed>/n0208<k>_<i>.jpg), the official
 variables: file_list and annotation_list (N x 1 cells of char rows) and labels (N x 1 double,
 1-based). Fixtures/mat/misc.mat exercises the reader: int32, single, uint8, logical, a 2-row
-char array, a struct, a cell with an empty element, and non-ASCII text.
+char array, a struct, a cell with an empty element, and non-ASCII text. Fixtures/mat/bad/ holds
+lists that are well-formed MATLAB but wrong: file_list and labels of different lengths, and a
+label out of range.
 Run with /usr/bin/python3 (Debian python3-scipy)."""
 import os
 
@@ -46,4 +48,12 @@ scipy.io.savemat(os.path.join(OUT, "misc.mat"), {
     "mixed": np.array([["x"], [np.zeros((0, 0))]], dtype=object),
     "unicode": "caf\u00e9 \u2713",
 })
+bad = os.path.join(OUT, "bad")
+os.makedirs(bad, exist_ok=True)
+mismatched = lists(TRAIN)
+mismatched["labels"] = mismatched["labels"][:3]
+scipy.io.savemat(os.path.join(bad, "mismatched_lengths.mat"), mismatched, do_compression=True)
+out_of_range = lists(TEST)
+out_of_range["labels"][1, 0] = 4
+scipy.io.savemat(os.path.join(bad, "label_out_of_range.mat"), out_of_range, do_compression=True)
 print("scipy", scipy.__version__, "wrote", sorted(os.listdir(OUT)))
