@@ -29,3 +29,8 @@ if ("loss overhead".Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     LossOverhead.Report();
 }
+
+if ("loader throughput".Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    LoaderThroughput.Report(workers: Environment.ProcessorCount);
+}
