@@ -30,7 +30,7 @@ if ("loss overhead".Contains(filter, StringComparison.OrdinalIgnoreCase))
     LossOverhead.Report();
 }
 
-if ("loader throughput".Contains(filter, StringComparison.OrdinalIgnoreCase))
+if ("cub loader".Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
-    LoaderThroughput.Report(workers: Environment.ProcessorCount);
+    LoaderThroughput.Report(threads, workers: Environment.ProcessorCount);
 }

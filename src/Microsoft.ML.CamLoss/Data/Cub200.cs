@@ -67,12 +67,7 @@ public static class Cub200
             var path = Path.GetFullPath(Path.Combine(root, "images", imageFields[0]));
             if (ImageFiles.CheckListed(path, imagesFile, imageLine.Number) is { } problem)
             {
-                if (!options.SkipInvalidImages)
-                {
-                    throw problem;
-                }
-
-                report.Add(problem);
+                report.SkipOrThrow(problem, options.SkipInvalidImages);
                 continue;
             }
 

@@ -183,13 +183,10 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
             {
                 samples.Add(new ImageSample(image, label));
             }
-            else if (skip && problem.Line is null && label >= 0 && label < classes.Count)
-            {
-                report.Add(problem);
-            }
             else
             {
-                throw problem;
+                // A label outside the classes is an error in the rows, not a bad image: never skipped.
+                report.SkipOrThrow(problem, skip && (uint)label < (uint)classes.Count);
             }
         }
 

@@ -40,15 +40,15 @@ public static class ImageFolder
                 .ToArray();
             if (files.Length == 0)
             {
-                Fail(new DatasetException(
-                    classFolders[label].FullName, $"the class folder '{classFolders[label].Name}' has no image files ({string.Join(" ", options.Extensions)})."));
+                report.SkipOrThrow(new DatasetException(
+                    classFolders[label].FullName, $"the class folder '{classFolders[label].Name}' has no image files ({string.Join(" ", options.Extensions)})."), options.SkipInvalidImages);
             }
 
             foreach (var file in files)
             {
                 if (file.Length == 0)
                 {
-                    Fail(new DatasetException(file.FullName, "the image file is empty (0 bytes)."));
+                    report.SkipOrThrow(new DatasetException(file.FullName, "the image file is empty (0 bytes)."), options.SkipInvalidImages);
                 }
                 else
                 {
@@ -58,15 +58,5 @@ public static class ImageFolder
         }
 
         return new ImageDataset([.. samples], new ClassNames(classFolders.Select(d => d.Name)), root, options.SkipInvalidImages, report);
-
-        void Fail(DatasetException problem)
-        {
-            if (!options.SkipInvalidImages)
-            {
-                throw problem;
-            }
-
-            report.Add(problem);
-        }
     }
 }

@@ -37,6 +37,17 @@ public sealed class SkipReport
     /// <summary>One line per skipped item.</summary>
     public override string ToString() => string.Join(Environment.NewLine, Items);
 
+    /// <summary>Raises <paramref name="problem"/> unless <paramref name="skip"/>, in which case it is recorded.</summary>
+    internal void SkipOrThrow(DatasetException problem, bool skip)
+    {
+        if (!skip)
+        {
+            throw problem;
+        }
+
+        Add(problem);
+    }
+
     /// <summary>Records <paramref name="error"/>; the same problem seen again (a later epoch) is recorded once.</summary>
     internal void Add(DatasetException error)
     {

@@ -68,12 +68,7 @@ public static class StanfordDogs
                 var file = Path.GetFullPath(Path.Combine(images, files[i]));
                 if (ImageFiles.CheckListed(file, path, line: null, entry: $"entry {i + 1}") is { } problem)
                 {
-                    if (!options.SkipInvalidImages)
-                    {
-                        throw problem;
-                    }
-
-                    report.Add(problem);
+                    report.SkipOrThrow(problem, options.SkipInvalidImages);
                     continue;
                 }
 

@@ -1,9 +1,9 @@
 """PyTorch twin of the C# loader benchmark: torch.utils.data.DataLoader over the CUB subset's
 training JPEGs (the official lists), decoded by PIL, RandomResizedCrop(224) + RandomHorizontalFlip
-+ ToTensor + Normalize(ImageNet), batches of 32, the same number of worker processes.
++ ToTensor + Normalize(ImageNet), batches of 32, `workers` worker processes.
 
-Times `batches` batches after `warmup` (worker start-up excluded) and prints one JSON line:
-{"images_per_s": ...}."""
+A "step" is taking the next batch; after `warmup` batches (worker start-up excluded), prints one
+JSON line: {"median_ms": ...} over `steps` batches."""
 import argparse
 import json
 import os
@@ -17,9 +17,9 @@ p = argparse.ArgumentParser()
 p.add_argument("--root", required=True)
 p.add_argument("--workers", type=int, required=True)
 p.add_argument("--batch", type=int, default=32)
+p.add_argument("--threads", type=int, required=True)
 p.add_argument("--warmup", type=int, required=True)
-p.add_argument("--batches", type=int, required=True)
-p.add_argument("--seed", type=int, default=0)
+p.add_argument("--steps", type=int, required=True)
 a = p.parse_args()
 
 
@@ -45,14 +45,15 @@ class Cub(torch.utils.data.Dataset):
         return transform(image), label
 
 
-torch.set_num_threads(1)
-torch.manual_seed(a.seed)
-loader = torch.utils.data.DataLoader(Cub(), batch_size=a.batch, shuffle=True, num_workers=a.workers)
-it = iter(loader)
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+batches = iter(torch.utils.data.DataLoader(Cub(), batch_size=a.batch, shuffle=True, num_workers=a.workers))
 for _ in range(a.warmup):
-    next(it)
-t0 = time.perf_counter()
-for _ in range(a.batches):
-    x, y = next(it)
-elapsed = time.perf_counter() - t0
-print(json.dumps({"images_per_s": a.batches * a.batch / elapsed}))
+    next(batches)
+times = []
+for _ in range(a.steps):
+    t0 = time.perf_counter()
+    x, y = next(batches)
+    times.append((time.perf_counter() - t0) * 1000)
+times.sort()
+print(json.dumps({"median_ms": times[len(times) // 2]}))
