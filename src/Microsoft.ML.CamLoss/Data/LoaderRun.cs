@@ -72,7 +72,15 @@ internal sealed class LoaderRun : IDisposable
 
     private void Work()
     {
-        TorchThread.SetIntraOpThreads(_loader.ThreadsPerWorker);
+        try
+        {
+            TorchThread.SetIntraOpThreads(_loader.ThreadsPerWorker);
+        }
+        catch (TorchException)
+        {
+            // Only a speed setting: the worker still builds correct batches with libtorch's default threads.
+        }
+
         while (true)
         {
             try
