@@ -29,3 +29,8 @@ if ("loss overhead".Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     LossOverhead.Report();
 }
+
+if ("cub loader".Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    LoaderThroughput.Report(threads, workers: Environment.ProcessorCount);
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Torch;
+
+namespace Microsoft.ML.CamLoss.Benchmarks;
+
+/// <summary>
+/// Issue 5, item 4, on the CUB subset's training JPEGs (../shared/data; skipped when absent):
+/// (a) <see cref="LoaderCase"/>: our <see cref="ImageLoader"/> vs PyTorch's DataLoader; (b) a
+/// ResNet-18 training step at 224×224 fed by the loader: the fraction of step time spent waiting for data.
+/// </summary>
+internal static class LoaderThroughput
+{
+    public static readonly string CubRoot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/cub200-subset/CUB_200_2011"));
+
+    public static ImagePipeline Pipeline { get; } = new ImagePipeline().RandomResizedCrop(224).HorizontalFlip().NormalizeImageNet();
+
+    public static void Report(int threads, int workers, int trainSteps = 4)
+    {
+        if (!File.Exists(Path.Combine(CubRoot, "images.txt")))
+        {
+            Console.WriteLine($"CUB loader: skipped ({CubRoot} is absent)");
+            return;
+        }
+
+        var data = Cub200.Load(CubRoot, DataSplit.Train);
+        new LoaderCase(data, workers, warmup: 3, steps: 25, rounds: 3).Report(threads);
+        TrainWithLoader(data, workers, trainSteps);
+    }
+
+    private static void TrainWithLoader(ImageDataset data, int workers, int steps)
+    {
+        TorchRuntime.ManualSeed(0);
+        using var model = Backbones.Create(Architecture.ResNet18, data.Classes.Count);
+        using var sgd = new Sgd(model.Parameters(), new SgdOptions { LearningRate = 0.01, Momentum = 0.9, WeightDecay = 5e-4 });
+        var loader = new ImageLoader(data, Pipeline, new ImageLoaderOptions { BatchSize = 32, Seed = 1, Workers = workers });
+        var n = 0;
+        var waitedBefore = TimeSpan.Zero;
+        var start = 0L;
+        foreach (var batch in loader.Epoch(0))
+        {
+            using (batch)
+            using (var scope = new TensorScope())
+            {
+                sgd.ZeroGrad();
+                using var output = model.Forward(batch.Images);
+                Functional.CrossEntropy(output.Logits, batch.Labels).Backward();
+                sgd.Step();
+            }
+
+            if (++n == 1)
+            {
+                (waitedBefore, start) = (loader.WaitTime, Stopwatch.GetTimestamp());
+            }
+            else if (n == steps + 1)
+            {
+                break;
+            }
+        }
+
+        var total = Stopwatch.GetElapsedTime(start);
+        var waited = loader.WaitTime - waitedBefore;
+        Console.WriteLine($"ResNet-18 train step (224x224, batch 32) fed by the loader ({workers} workers): {total.TotalMilliseconds / steps:F0} ms/step, waiting for data {waited.TotalMilliseconds / steps:F1} ms/step = {waited / total:P1} of step time");
+    }
+}
+
+/// <summary>
+/// Decoding + RandomResizedCrop(224) + flip + normalise into batches of 32 with the same number of
+/// workers as PyTorch's DataLoader (Twins/loader_batch.py): a step is taking the next batch.
+/// </summary>
+internal sealed class LoaderCase(ImageDataset data, int workers, int warmup, int steps, int rounds)
+    : BenchmarkCase($"CUB loader (decode + RandomResizedCrop 224 + flip + normalise, batch 32, {workers} workers)", warmup, steps, rounds)
+{
+    protected override string TwinScript => "loader_batch.py";
+
+    protected override string TwinArguments => $"--root {LoaderThroughput.CubRoot} --workers {workers}";
+
+    protected override IStepRunner CreateRunner() => new Runner(new ImageLoader(data, LoaderThroughput.Pipeline, new ImageLoaderOptions { BatchSize = 32, Workers = workers }));
+
+    private sealed class Runner(ImageLoader loader) : IStepRunner
+    {
+        private readonly IEnumerator<ImageBatch> _batches = loader.Epoch(0).GetEnumerator();
+
+        public void Step()
+        {
+            if (!_batches.MoveNext())
+            {
+                throw new InvalidOperationException("the epoch ended before the benchmark did");
+            }
+
+            _batches.Current.Dispose();
+        }
+
+        public void Dispose() => _batches.Dispose();
+    }
+}
