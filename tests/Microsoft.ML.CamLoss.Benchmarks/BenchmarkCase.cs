@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Microsoft.ML.CamLoss.Benchmarks;
 
 /// <summary>
-/// One comparison: a C# step and its PyTorch twin script, timed the same way (median ms of
+/// One comparison: a C# step and its PyTorch twin script, timed the same way (median or mean ms of
 /// <see cref="Steps"/> steps after <see cref="Warmup"/>), alternated over rounds.
 /// </summary>
 internal abstract class BenchmarkCase(string name, int warmup, int steps, int rounds)
@@ -22,6 +22,12 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
 
     /// <summary>The twin script's file name under Twins/.</summary>
     protected abstract string TwinScript { get; }
+
+    /// <summary>
+    /// How a run's step times become one figure: the median (default), or the mean where steps are
+    /// bimodal, as a prefetching loader's are (a batch is either ready or waited for).
+    /// </summary>
+    protected virtual bool UseMean => false;
 
     /// <summary>Prepares one C# run and returns the step to time; disposing it releases the run's state.</summary>
     protected abstract IStepRunner CreateRunner();
@@ -57,7 +63,7 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        return Median(times);
+        return UseMean ? times.Average() : Median(times);
     }
 
     private double RunPyTorch(int threads)
@@ -77,7 +83,7 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
             throw new InvalidOperationException($"PyTorch twin {TwinScript} failed (is python3-torch installed?): {error}");
         }
 
-        return JsonDocument.Parse(output).RootElement.GetProperty("median_ms").GetDouble();
+        return JsonDocument.Parse(output).RootElement.GetProperty(UseMean ? "mean_ms" : "median_ms").GetDouble();
     }
 
     private static double Median(List<double> values)

@@ -25,7 +25,7 @@ internal static class LoaderThroughput
         }
 
         var data = Cub200.Load(CubRoot, DataSplit.Train);
-        new LoaderCase(data, workers, warmup: 3, steps: 25, rounds: 3).Report(threads);
+        new LoaderCase(data, workers, warmup: 3, steps: 60, rounds: 3).Report(threads);
         TrainWithLoader(data, workers, trainSteps);
     }
 
@@ -73,6 +73,8 @@ internal sealed class LoaderCase(ImageDataset data, int workers, int warmup, int
     : BenchmarkCase($"CUB loader (decode + RandomResizedCrop 224 + flip + normalise, batch 32, {workers} workers)", warmup, steps, rounds)
 {
     protected override string TwinScript => "loader_batch.py";
+
+    protected override bool UseMean => true;
 
     protected override string TwinArguments => $"--root {LoaderThroughput.CubRoot} --workers {workers}";
 

@@ -3,7 +3,8 @@ training JPEGs (the official lists), decoded by PIL, RandomResizedCrop(224) + Ra
 + ToTensor + Normalize(ImageNet), batches of 32, `workers` worker processes.
 
 A "step" is taking the next batch; after `warmup` batches (worker start-up excluded), prints one
-JSON line: {"median_ms": ...} over `steps` batches."""
+JSON line: {"median_ms": ..., "mean_ms": ...} over `steps` batches (the C# side compares means:
+with prefetching, a batch is either ready or waited for, so the median is unstable)."""
 import argparse
 import json
 import os
@@ -56,4 +57,4 @@ for _ in range(a.steps):
     x, y = next(batches)
     times.append((time.perf_counter() - t0) * 1000)
 times.sort()
-print(json.dumps({"median_ms": times[len(times) // 2]}))
+print(json.dumps({"median_ms": times[len(times) // 2], "mean_ms": sum(times) / len(times)}))
