@@ -51,16 +51,4 @@ public abstract class Backbone : Module<Tensor, BackboneOutput>
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         Classifier = RegisterModule(ClassifierName, new Linear(featureChannels, numClasses));
     }
-
-    /// <summary>Runs <paramref name="layers"/> in order, releasing intermediates.</summary>
-    protected static Tensor RunInOrder(Tensor input, IEnumerable<Module<Tensor, Tensor>> layers)
-    {
-        var x = input;
-        foreach (var layer in layers)
-        {
-            x = layer.Forward(x);
-        }
-
-        return x;
-    }
 }
