@@ -34,6 +34,19 @@ public sealed class ModuleTests
     }
 
     [TestMethod]
+    public void LoadStateDict_OldBatchNormStateWithoutNumBatchesTracked_LoadsStrictly()
+    {
+        using var scope = new TensorScope();
+        using var model = new SmallCnn();
+        var state = model.StateDict();
+        state.Remove("bn.num_batches_tracked");
+        Assert.AreEqual(0, model.LoadStateDict(state).MissingKeys.Count, "as PyTorch, BatchNorm state version 1 lacks this buffer");
+        state.Remove("bn.running_var");
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => model.LoadStateDict(state));
+        StringAssert.Contains(ex.Message, "Missing key(s) in state_dict: \"bn.running_var\".");
+    }
+
+    [TestMethod]
     public void LoadStateDict_NonStrict_LoadsWhatMatchesAndReportsTheRest()
     {
         using var scope = new TensorScope();

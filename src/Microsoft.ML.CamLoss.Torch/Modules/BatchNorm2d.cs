@@ -46,6 +46,12 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     /// <summary>Weight of the newest batch in the running statistics.</summary>
     public double Momentum { get; }
 
+    /// <summary>
+    /// As PyTorch does for BatchNorm state saved before <c>num_batches_tracked</c> existed (its state
+    /// version 1, e.g. the published CIFAR ResNet checkpoints), that buffer may be absent.
+    /// </summary>
+    protected override IEnumerable<string> OptionalStateKeys => NumBatchesTracked is null ? [] : ["num_batches_tracked"];
+
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {

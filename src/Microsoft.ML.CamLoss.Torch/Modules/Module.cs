@@ -69,10 +69,8 @@ public abstract class Module : IDisposable
         ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateEntries().ToList();
         var ownNames = own.Select(e => e.Key).ToHashSet();
-        // As PyTorch does for BatchNorm state saved before num_batches_tracked existed (version 1),
-        // a missing num_batches_tracked is not an error; the buffer keeps its value.
-        var missing = own.Where(e => !stateDict.ContainsKey(e.Key) && !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
-            .Select(e => e.Key).ToList();
+        var optional = Collect(m => m.OptionalStateKeys.Select(k => KeyValuePair.Create(k, k))).Select(e => e.Key).ToHashSet();
+        var missing = own.Where(e => !stateDict.ContainsKey(e.Key) && !optional.Contains(e.Key)).Select(e => e.Key).ToList();
         var unexpected = stateDict.Keys.Where(k => !ownNames.Contains(k)).ToList();
         var mismatched = new List<string>();
         foreach (var (name, target) in own)
@@ -175,6 +173,12 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>
+    /// Names of this module's own state entries that an older state dict may lack without being
+    /// "missing" for <see cref="LoadStateDict"/> (they keep their value). Default: none.
+    /// </summary>
+    protected virtual IEnumerable<string> OptionalStateKeys => [];
+
+    /// <summary>
     /// Registers (or replaces) a trainable parameter. The module takes ownership: the tensor is
     /// removed from any <see cref="TensorScope"/> and marked as requiring gradients.
     /// </summary>
@@ -218,24 +222,15 @@ public abstract class Module : IDisposable
         return value;
     }
 
-    private IEnumerable<KeyValuePair<string, Tensor>> StateEntries()
-    {
-        foreach (var (prefix, module) in NamedModules())
-        {
-            foreach (var (name, tensor) in module._parameters.Concat(module._buffers))
-            {
-                yield return new(Join(prefix, name), tensor);
-            }
-        }
-    }
+    private IEnumerable<KeyValuePair<string, Tensor>> StateEntries() => Collect(m => m._parameters.Concat(m._buffers));
 
-    private IEnumerable<KeyValuePair<string, Tensor>> Collect(Func<Module, List<KeyValuePair<string, Tensor>>> select)
+    private IEnumerable<KeyValuePair<string, T>> Collect<T>(Func<Module, IEnumerable<KeyValuePair<string, T>>> select)
     {
         foreach (var (prefix, module) in NamedModules())
         {
-            foreach (var (name, tensor) in select(module))
+            foreach (var (name, value) in select(module))
             {
-                yield return new(Join(prefix, name), tensor);
+                yield return new(Join(prefix, name), value);
             }
         }
     }
