@@ -49,9 +49,9 @@ public sealed class FunctionalParityTests
     {
         using var scope = new TensorScope();
         TorchRuntime.ManualSeed(7);
-        Assertions.Equal(Fixture.Load("functional", "randn_seed7_2x3"), Tensor.Randn([2, 3]), "randn");
+        TensorAssert.Equal(Fixture.Load("functional", "randn_seed7_2x3"), Tensor.Randn([2, 3]), "randn");
         TorchRuntime.ManualSeed(7);
-        Assertions.Equal(Fixture.Load("functional", "rand_seed7_4"), Tensor.Rand([4]), "rand");
+        TensorAssert.Equal(Fixture.Load("functional", "rand_seed7_4"), Tensor.Rand([4]), "rand");
     }
 
     [TestMethod]
@@ -62,9 +62,9 @@ public sealed class FunctionalParityTests
         var x = Fixture.Load("autograd", "x");
         var z = x.MatMul(w.Transpose(0, 1)).Tanh().Sum();
         var g = Autograd.Grad([z], [w], createGraph: true)[0]!;
-        Assertions.Close(Fixture.Load("autograd", "grad"), g, Tolerance, Tolerance, "first-order grad");
+        TensorAssert.Close(Fixture.Load("autograd", "grad"), g, Tolerance, Tolerance, "first-order grad");
         var gg = Autograd.Grad([g.Square().Sum()], [w])[0]!;
-        Assertions.Close(Fixture.Load("autograd", "grad_of_grad_norm"), gg, Tolerance, Tolerance, "second-order grad");
+        TensorAssert.Close(Fixture.Load("autograd", "grad_of_grad_norm"), gg, Tolerance, Tolerance, "second-order grad");
         Assert.IsNull(w.Grad, "autograd.grad must not accumulate into .grad");
     }
 
@@ -80,8 +80,8 @@ public sealed class FunctionalParityTests
     }
 
     private static void Check(string name, Tensor actual) =>
-        Assertions.Close(Fixture.Load("functional", name), actual, Tolerance, Tolerance, name);
+        TensorAssert.Close(Fixture.Load("functional", name), actual, Tolerance, Tolerance, name);
 
     private static void Scalar(string name, Tensor actual) =>
-        Assertions.RelativelyClose(Fixture.Get("functional", name).GetDouble(), actual.ToDouble(), Tolerance, name);
+        TensorAssert.RelativelyClose(Fixture.Get("functional", name).GetDouble(), actual.ToDouble(), Tolerance, name);
 }

@@ -59,7 +59,7 @@ public sealed class ModuleTests
         var result = target.LoadStateDict(state, strict: false);
         CollectionAssert.AreEqual(new[] { "fc.weight", "fc.bias" }, result.MissingKeys.ToArray());
         CollectionAssert.AreEqual(new[] { "head.weight" }, result.UnexpectedKeys.ToArray());
-        Assertions.Equal(source.Conv.Weight, target.Conv.Weight, "conv.weight loaded");
+        TensorAssert.Equal(source.Conv.Weight, target.Conv.Weight, "conv.weight loaded");
         Assert.IsTrue(target.Conv.Weight.RequiresGrad, "loading keeps the parameter trainable");
     }
 
@@ -76,7 +76,7 @@ public sealed class ModuleTests
         Assert.IsFalse(bn.IsTraining);
         var before = bn.RunningMean!.Clone();
         bn.Forward(x);
-        Assertions.Equal(before, bn.RunningMean!, "evaluation leaves running statistics alone");
+        TensorAssert.Equal(before, bn.RunningMean!, "evaluation leaves running statistics alone");
         Assert.AreEqual(1L, bn.NumBatchesTracked!.ToInt64());
     }
 

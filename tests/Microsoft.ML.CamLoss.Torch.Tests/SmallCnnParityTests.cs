@@ -22,7 +22,7 @@ public sealed class SmallCnnParityTests
         CollectionAssert.AreEqual(expected.Keys.ToList(), actual.Keys.ToList(), "state dict keys and order");
         foreach (var (name, tensor) in actual)
         {
-            Assertions.Equal(expected[name], tensor, name);
+            TensorAssert.Equal(expected[name], tensor, name);
         }
     }
 
@@ -32,13 +32,13 @@ public sealed class SmallCnnParityTests
         using var scope = new TensorScope();
         using var model = LoadGivenWeights();
         var loss = Functional.CrossEntropy(model.Forward(Fixture.Load("small_cnn", "input")), Fixture.Load("small_cnn", "labels"));
-        Assertions.RelativelyClose(Fixture.Get("small_cnn", "loss").GetDouble(), loss.ToDouble(), 1e-5, "loss");
+        TensorAssert.RelativelyClose(Fixture.Get("small_cnn", "loss").GetDouble(), loss.ToDouble(), 1e-5, "loss");
 
         loss.Backward();
         var expected = Fixture.State("small_cnn", "grads");
         foreach (var (name, parameter) in model.NamedParameters())
         {
-            Assertions.Close(expected[name], parameter.Grad!, rtol: 1e-4, atol: 1e-6, $"grad of {name}");
+            TensorAssert.Close(expected[name], parameter.Grad!, rtol: 1e-4, atol: 1e-6, $"grad of {name}");
         }
     }
 
@@ -65,7 +65,7 @@ public sealed class SmallCnnParityTests
         model.Eval();
         using (Autograd.NoGrad())
         {
-            Assertions.Close(Fixture.Load("small_cnn", "eval_logits"), model.Forward(Fixture.Load("small_cnn", "input")), 1e-5, 1e-5, "eval logits");
+            TensorAssert.Close(Fixture.Load("small_cnn", "eval_logits"), model.Forward(Fixture.Load("small_cnn", "input")), 1e-5, 1e-5, "eval logits");
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class SmallCnnParityTests
     {
         foreach (var (name, tensor) in model.StateDict())
         {
-            Assertions.Close(expected[name], tensor, rtol: 1e-5, atol: 1e-6, $"{name} {when}");
+            TensorAssert.Close(expected[name], tensor, rtol: 1e-5, atol: 1e-6, $"{name} {when}");
         }
     }
 }

@@ -1,10 +1,10 @@
 using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace Microsoft.ML.CamLoss.Torch.Tests;
+namespace Microsoft.ML.CamLoss.Testing;
 
 /// <summary>Tensor comparisons with messages that say where and by how much.</summary>
-public static class Assertions
+public static class TensorAssert
 {
     /// <summary>Same shape and every element within <c>atol + rtol·|expected|</c>.</summary>
     public static void Close(Tensor expected, Tensor actual, double rtol, double atol, string what)
@@ -19,9 +19,9 @@ public static class Assertions
         for (var i = 0; i < ev.Length; i++)
         {
             var excess = Math.Abs(av[i] - ev[i]) - (atol + (rtol * Math.Abs(ev[i])));
-            if (excess > worst)
+            if (excess > worst || double.IsNaN(av[i]))
             {
-                (worst, worstIndex) = (excess, i);
+                (worst, worstIndex) = (double.IsNaN(av[i]) ? double.PositiveInfinity : excess, i);
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Torch = Microsoft.ML.CamLoss.Torch;
 
-namespace Microsoft.ML.CamLoss.Tests;
+namespace Microsoft.ML.CamLoss.Testing;
 
 /// <summary>Reads a JSON fixture written by a generator script under Reference/ (Fixtures/NAME.json).</summary>
 public sealed class JsonFixture
