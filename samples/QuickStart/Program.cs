@@ -2,8 +2,8 @@
 // managed libtorch binding (tensors, modules, SGD, cosine schedule, scopes) and reports test
 // accuracy. The CAM-loss quick-start (CE vs CAM-loss table and heatmaps) replaces it.
 using System.Diagnostics;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Torch;
-using QuickStart;
 
 var trainImages = ArgValue("--train-images", 60_000);
 var epochs = ArgValue("--epochs", 1);
@@ -12,13 +12,12 @@ const int batchSize = 64;
 TorchRuntime.ManualSeed(1);
 Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}, OpenCV {TorchRuntime.OpenCvVersion}, {TorchRuntime.NumThreads} threads, CUDA devices: {TorchRuntime.CudaDeviceCount}");
 
-var (trainPixels, trainLabels, trainCount) = FashionMnistFiles.Load(FashionMnistFiles.DefaultRoot, train: true);
-var (testPixels, testLabels, testCount) = FashionMnistFiles.Load(FashionMnistFiles.DefaultRoot, train: false);
-trainCount = Math.Min(trainCount, trainImages);
-using var trainX = Normalise(trainPixels, trainCount);
-using var trainY = Tensor.FromSpan<byte>(trainLabels.AsSpan(0, trainCount), [trainCount]).To(ScalarType.Int64);
-using var testX = Normalise(testPixels, testCount);
-using var testY = Tensor.FromSpan<byte>(testLabels, [testCount]).To(ScalarType.Int64);
+var train = Idx.LoadFashionMnist(DataSplit.Train);   // Debian's dataset-fashion-mnist
+var test = Idx.LoadFashionMnist(DataSplit.Test);
+var trainCount = Math.Min(train.Count, trainImages);
+var testCount = test.Count;
+var (trainX, trainY) = ToTensors(train, trainCount);
+var (testX, testY) = ToTensors(test, testCount);
 
 using var model = new Sequential(
     new Conv2d(1, 16, 3, padding: 1), new BatchNorm2d(16), new ReLU(inPlace: true), new MaxPool2d(2),
@@ -65,12 +64,15 @@ using (Autograd.NoGrad())
 Console.WriteLine($"Fashion-MNIST test accuracy after {epochs} epoch(s) on {trainCount:N0} images: {100.0 * correct / testCount:F2}% ({clock.Elapsed.TotalSeconds:F1} s in all)");
 return 0;
 
-// Pixels to [N, 1, 28, 28] float, normalised with Fashion-MNIST's mean and standard deviation.
-static Tensor Normalise(byte[] pixels, int count)
+// The first `count` images as [N, 1, 28, 28] float, normalised with Fashion-MNIST's mean and
+// standard deviation, and their int64 labels.
+static (Tensor Images, Tensor Labels) ToTensors(ImageDataset data, int count)
 {
     using var scope = new TensorScope();
-    var x = Tensor.FromSpan<byte>(pixels.AsSpan(0, count * 784), [count, 1, 28, 28]).To(ScalarType.Float32);
-    return scope.MoveOut((x / 255.0 - 0.2860) / 0.3530);
+    var indices = Enumerable.Range(0, count).ToArray();
+    var x = data.InMemory!.ToTensor(indices).To(ScalarType.Float32);
+    var labels = Tensor.FromArray(indices.Select(i => (long)data[i].Label).ToArray());
+    return (scope.MoveOut((x / 255.0 - 0.2860) / 0.3530), scope.MoveOut(labels));
 }
 
 int ArgValue(string name, int fallback)
