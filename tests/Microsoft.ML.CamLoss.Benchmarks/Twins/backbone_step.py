@@ -1,12 +1,9 @@
 """PyTorch twin of the C# backbone benchmarks: a training step (SGD momentum, cross-entropy) or an
 evaluation forward pass of ResNet-20 (CIFAR) or torchvision's ResNet-18, same shapes and threads.
 
-Prints one JSON line: {"median_ms": ...}."""
-import argparse
-import json
+Prints one JSON line (twin_timing.report)."""
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
@@ -14,19 +11,16 @@ import torchvision
 
 sys.path.insert(0, os.path.dirname(__file__))
 from cifar_resnet import CifarResNet  # noqa: E402
+from twin_timing import parser, report, setup  # noqa: E402
 
-p = argparse.ArgumentParser()
+p = parser()
 p.add_argument("--arch", choices=["resnet20", "resnet18"], required=True)
 p.add_argument("--mode", choices=["train", "eval"], required=True)
 p.add_argument("--batch", type=int, required=True)
 p.add_argument("--image", type=int, required=True)
-p.add_argument("--threads", type=int, required=True)
-p.add_argument("--warmup", type=int, required=True)
-p.add_argument("--steps", type=int, required=True)
 a = p.parse_args()
 
-torch.set_num_threads(a.threads)
-torch.manual_seed(0)
+setup(a)
 model = CifarResNet(20) if a.arch == "resnet20" else torchvision.models.resnet18(num_classes=10)
 opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
 x = torch.randn(a.batch, 3, a.image, a.image)
@@ -46,12 +40,4 @@ def eval_step():
 
 step = train_step if a.mode == "train" else eval_step
 model.train(a.mode == "train")
-for _ in range(a.warmup):
-    step()
-times = []
-for _ in range(a.steps):
-    t0 = time.perf_counter()
-    step()
-    times.append((time.perf_counter() - t0) * 1000)
-times.sort()
-print(json.dumps({"median_ms": times[len(times) // 2]}))
+report(step, a)

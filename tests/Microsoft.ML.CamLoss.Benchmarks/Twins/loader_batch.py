@@ -5,22 +5,20 @@ training JPEGs (the official lists), decoded by PIL, RandomResizedCrop(224) + Ra
 A "step" is taking the next batch; after `warmup` batches (worker start-up excluded), prints one
 JSON line: {"median_ms": ..., "mean_ms": ...} over `steps` batches (the C# side compares means:
 with prefetching, a batch is either ready or waited for, so the median is unstable)."""
-import argparse
-import json
 import os
-import time
+import sys
 
 import torch
 import torchvision.transforms as T
 from PIL import Image
 
-p = argparse.ArgumentParser()
+sys.path.insert(0, os.path.dirname(__file__))
+from twin_timing import parser, report, setup  # noqa: E402
+
+p = parser()
 p.add_argument("--root", required=True)
 p.add_argument("--workers", type=int, required=True)
 p.add_argument("--batch", type=int, default=32)
-p.add_argument("--threads", type=int, required=True)
-p.add_argument("--warmup", type=int, required=True)
-p.add_argument("--steps", type=int, required=True)
 a = p.parse_args()
 
 
@@ -46,15 +44,6 @@ class Cub(torch.utils.data.Dataset):
         return transform(image), label
 
 
-torch.set_num_threads(a.threads)
-torch.manual_seed(0)
+setup(a)
 batches = iter(torch.utils.data.DataLoader(Cub(), batch_size=a.batch, shuffle=True, num_workers=a.workers))
-for _ in range(a.warmup):
-    next(batches)
-times = []
-for _ in range(a.steps):
-    t0 = time.perf_counter()
-    x, y = next(batches)
-    times.append((time.perf_counter() - t0) * 1000)
-times.sort()
-print(json.dumps({"median_ms": times[len(times) // 2], "mean_ms": sum(times) / len(times)}))
+report(lambda: next(batches), a)

@@ -2,29 +2,23 @@
 
 Prints one JSON line: {"ms_per_step": [...per-round medians...]}.
 """
-import argparse
-import json
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 from small_cnn import SmallCnn  # noqa: E402
+from twin_timing import parser, report, setup  # noqa: E402
 
-p = argparse.ArgumentParser()
+p = parser()
 p.add_argument("--batch", type=int, required=True)
 p.add_argument("--channels", type=int, required=True)
 p.add_argument("--image", type=int, required=True)
-p.add_argument("--threads", type=int, required=True)
-p.add_argument("--warmup", type=int, required=True)
-p.add_argument("--steps", type=int, required=True)
 a = p.parse_args()
 
-torch.set_num_threads(a.threads)
-torch.manual_seed(0)
+setup(a)
 model = SmallCnn(a.channels, a.image)
 opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
 x = torch.randn(a.batch, 3, a.image, a.image)
@@ -38,12 +32,4 @@ def step():
     opt.step()
 
 
-for _ in range(a.warmup):
-    step()
-times = []
-for _ in range(a.steps):
-    t0 = time.perf_counter()
-    step()
-    times.append((time.perf_counter() - t0) * 1000)
-times.sort()
-print(json.dumps({"median_ms": times[len(times) // 2]}))
+report(step, a)
