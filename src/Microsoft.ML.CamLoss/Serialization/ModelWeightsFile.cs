@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.ML.CamLoss.Torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
@@ -15,7 +14,8 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// length in bytes (int64) and the SHA-256 of the payload (32 bytes). Payload, to the end of the
 /// file: the tensor count (int32), then per tensor the name (int32 byte length + UTF-8), the element
 /// type (int32, libtorch's <see cref="ScalarType"/> code), the rank (int32), the sizes (int64 each),
-/// the data length (int64) and the elements in row-major order.</para>
+/// the data length (int64) and the elements in row-major order. The payload is the same encoding as
+/// each tensor entry of a <see cref="ModelArchive"/>.</para>
 /// <para>Views are saved as their own elements: tensors that shared a storage are read back as
 /// separate tensors. Files are written to a temporary file that replaces <c>path</c> only once
 /// complete, so an interrupted save never leaves a half-written file under the real name.</para>
@@ -39,23 +39,7 @@ public static class ModelWeightsFile
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(tensors);
-        var entries = tensors.ToList();
-        var names = new HashSet<string>();
-        foreach (var (name, tensor) in entries)
-        {
-            ArgumentException.ThrowIfNullOrEmpty(name, nameof(tensors));
-            ArgumentNullException.ThrowIfNull(tensor, $"{nameof(tensors)}[{name}]");
-            if (!names.Add(name))
-            {
-                throw new ArgumentException($"The name '{name}' appears twice.", nameof(tensors));
-            }
-
-            if (!TensorDTypes.IsSupported(tensor.DType))
-            {
-                throw new ArgumentException($"Tensor '{name}' has element type {tensor.DType}; weights files hold {TensorDTypes.SupportedNames}.", nameof(tensors));
-            }
-        }
+        var entries = ModelWeightsPayload.ToCheckedList(tensors, nameof(tensors));
 
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
@@ -94,42 +78,26 @@ public static class ModelWeightsFile
         file.Position = HeaderLength;
         try
         {
-            return ReadPayload(path, new BinaryReader(file, Encoding.UTF8, leaveOpen: true));
+            return ModelWeightsPayload.Read(file, payloadLength);
         }
         catch (EndOfStreamException e)
         {
             throw new CheckpointFormatException(path, "its payload ends inside a tensor although the checksum matches; the file was not written by ModelWeightsFile.Save.", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointFormatException(path, $"{e.Message}, although the checksum matches; the file was not written by ModelWeightsFile.Save.", e);
         }
     }
 
     private static void WriteFile(FileStream file, List<KeyValuePair<string, Tensor>> entries)
     {
         file.Write(new byte[HeaderLength]);
-        using var sha = SHA256.Create();
-        using (var hashing = new CryptoStream(file, sha, CryptoStreamMode.Write, leaveOpen: true))
-        using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+        byte[] checksum;
+        using (var hashing = new Sha256Stream(file, leaveOpen: true))
         {
-            writer.Write(entries.Count);
-            foreach (var (name, tensor) in entries)
-            {
-                var nameBytes = Encoding.UTF8.GetBytes(name);
-                writer.Write(nameBytes.Length);
-                writer.Write(nameBytes);
-                writer.Write((int)tensor.DType);
-                var shape = tensor.Shape;
-                writer.Write(shape.Length);
-                foreach (var size in shape)
-                {
-                    writer.Write(size);
-                }
-
-                var data = TensorBytes.ToLittleEndian(tensor);
-                writer.Write((long)data.Length);
-                writer.Write(data);
-            }
-
-            writer.Flush();
-            hashing.FlushFinalBlock();
+            ModelWeightsPayload.Write(hashing, entries);
+            checksum = hashing.Hash();
         }
 
         Span<byte> header = stackalloc byte[HeaderLength];
@@ -137,7 +105,7 @@ public static class ModelWeightsFile
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], 0);
         BinaryPrimitives.WriteInt64LittleEndian(header[PayloadLengthOffset..], file.Position - HeaderLength);
-        sha.Hash.CopyTo(header[24..]);
+        checksum.CopyTo(header[24..]);
         file.Position = 0;
         file.Write(header);
     }
@@ -184,58 +152,5 @@ public static class ModelWeightsFile
 
         checksum = header[24..];
         return payloadLength;
-    }
-
-    private static OrderedDictionary<string, Tensor> ReadPayload(string path, BinaryReader reader)
-    {
-        using var scope = new TensorScope();
-        var result = new OrderedDictionary<string, Tensor>();
-        var count = reader.ReadInt32();
-        for (var i = 0; i < count; i++)
-        {
-            var name = Encoding.UTF8.GetString(reader.ReadBytes(CheckedLength(path, reader.ReadInt32(), reader)));
-            var dtype = (ScalarType)reader.ReadInt32();
-            var rank = reader.ReadInt32();
-            if (!TensorDTypes.IsSupported(dtype) || rank is < 0 or > 64)
-            {
-                throw new CheckpointFormatException(path, $"tensor '{name}' has element type code {(int)dtype} and rank {rank}, which this version does not define; the file is damaged.");
-            }
-
-            var shape = new long[rank];
-            for (var d = 0; d < rank; d++)
-            {
-                shape[d] = reader.ReadInt64();
-            }
-
-            var data = reader.ReadBytes(CheckedLength(path, reader.ReadInt64(), reader));
-            if (!result.TryAdd(name, FromBytes(path, name, data, shape, dtype)))
-            {
-                throw new CheckpointFormatException(path, $"tensor '{name}' appears twice; the file is damaged.");
-            }
-        }
-
-        foreach (var tensor in result.Values)
-        {
-            tensor.DetachFromScope();
-        }
-
-        return result;
-    }
-
-    private static int CheckedLength(string path, long length, BinaryReader reader) =>
-        length >= 0 && length <= reader.BaseStream.Length - reader.BaseStream.Position && length <= Array.MaxLength
-            ? (int)length
-            : throw new CheckpointFormatException(path, $"a length of {length} bytes runs past the end of the file; the file is damaged.");
-
-    private static Tensor FromBytes(string path, string name, byte[] data, long[] shape, ScalarType dtype)
-    {
-        try
-        {
-            return Tensor.FromBytes(data, shape, dtype);
-        }
-        catch (Exception e) when (e is ArgumentException or TorchException)
-        {
-            throw new CheckpointFormatException(path, $"tensor '{name}' has {data.Length} bytes, which do not match its shape [{string.Join(", ", shape)}] of {TensorDTypes.PythonName(dtype)}; the file is damaged.", e);
-        }
     }
 }

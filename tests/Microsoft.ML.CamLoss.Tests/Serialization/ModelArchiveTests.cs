@@ -1,0 +1,573 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Torch;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Serialization;
+
+/// <summary>
+/// The model/checkpoint archive: bit-exact round trips, the manifest, atomic writes, and a
+/// <see cref="ModelFileException"/> naming the file and what to do for every kind of bad file.
+/// </summary>
+[TestClass]
+public sealed class ModelArchiveTests
+{
+    private static readonly byte[] s_classes = Encoding.UTF8.GetBytes("airplane\nautomobile\nbird\n");
+
+    private string _folder = null!;
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestInitialize]
+    public void CreateFolder()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "camloss-archive-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TestCleanup]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [TestMethod]
+    public void WriteThenOpen_EveryDtypeAndShape_RoundTripsBitExactlyInOrder()
+    {
+        var live = Tensor.LiveHandleCount;
+        var path = InFolder("roundtrip.camloss");
+        using (var scope = new TensorScope())
+        {
+            var sample = SampleTensors(seed: 1);
+            ModelArchive.Write(path, ModelArchive.ModelKind, new JsonObject(), Entries(("weights", sample)));
+            using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+            reader.ReadTensors("weights").UseThenDispose(loaded =>
+            {
+                CollectionAssert.AreEqual(sample.Select(p => p.Key).ToList(), loaded.Keys.ToList(), "keys, in the order written");
+                foreach (var (name, expected) in sample)
+                {
+                    AssertBitExact(expected, loaded[name], name);
+                    Assert.IsTrue(loaded[name].IsContiguous, $"{name}: contiguous");
+                    Assert.AreEqual(Device.Cpu.Type, loaded[name].Device.Type, $"{name}: on the CPU");
+                }
+            });
+        }
+
+        Assert.AreEqual(live, Tensor.LiveHandleCount, "every tensor read was disposed, none leaked");
+    }
+
+    [TestMethod]
+    public void WriteThenOpen_Manifest_KeepsCallerFieldsAndAddsTheArchiveFields()
+    {
+        var path = InFolder("manifest.camloss");
+        var manifest = new JsonObject
+        {
+            ["architecture"] = "resnet18",
+            ["classNames"] = new JsonArray("cat", "dog"),
+            ["preprocessing"] = new JsonObject { ["mean"] = new JsonArray(0.485, 0.456, 0.406), ["size"] = 224 },
+            ["format"] = "the caller's value, replaced",
+        };
+        var callerCopy = manifest.ToJsonString();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        using (var scope = new TensorScope())
+        {
+            ModelArchive.Write(path, ModelArchive.ModelKind, manifest, Entries(("weights", SampleTensors(seed: 2))), new Dictionary<string, byte[]> { ["classes"] = s_classes });
+        }
+
+        Assert.AreEqual(callerCopy, manifest.ToJsonString(), "the caller's manifest is not modified");
+        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        var read = reader.Manifest;
+        Assert.AreEqual("resnet18", (string?)read["architecture"]);
+        Assert.AreEqual("[\"cat\",\"dog\"]", read["classNames"]!.ToJsonString());
+        Assert.AreEqual(224, (int)read["preprocessing"]!["size"]!);
+        Assert.AreEqual(0.456, (double)read["preprocessing"]!["mean"]![1]!);
+        Assert.AreEqual(ModelArchive.ModelKind, (string?)read["format"]);
+        Assert.AreEqual(ModelArchive.FormatVersion, (int)read["formatVersion"]!);
+        Assert.AreEqual(1, reader.FormatVersion);
+
+        var informational = typeof(ModelArchive).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.AreEqual(informational.Split('+')[0], reader.LibraryVersion);
+        Assert.AreEqual(reader.LibraryVersion, (string?)read["libraryVersion"]);
+        Assert.DoesNotContain("+", reader.LibraryVersion);
+
+        var created = DateTime.Parse((string)read["createdUtc"]!, null, System.Globalization.DateTimeStyles.RoundtripKind);
+        Assert.AreEqual(DateTimeKind.Utc, created.Kind);
+        Assert.IsTrue(created >= before && created <= DateTime.UtcNow.AddSeconds(1), $"createdUtc {created:O} is now");
+
+        CollectionAssert.AreEqual(new[] { "weights", "classes" }, reader.EntryNames.ToList());
+        using var zip = ZipFile.OpenRead(path);
+        foreach (var (name, fileName) in new[] { ("weights", "weights.tensors"), ("classes", "classes.bytes") })
+        {
+            var zipEntry = zip.GetEntry(fileName)!;
+            using var stream = zipEntry.Open();
+            Assert.AreEqual(Convert.ToHexStringLower(SHA256.HashData(stream)), (string?)read["entries"]![name]!["sha256"], $"{name}: sha256");
+            Assert.AreEqual(zipEntry.Length, (long)read["entries"]![name]!["bytes"]!, $"{name}: bytes");
+            Assert.AreEqual(zipEntry.Length, zipEntry.CompressedLength, $"{name}: stored uncompressed");
+        }
+    }
+
+    [TestMethod]
+    public void WriteThenOpen_CheckpointWithByteEntries_RoundTripsEveryEntry()
+    {
+        var path = InFolder("epoch3.camloss-checkpoint");
+        using var scope = new TensorScope();
+        var weights = SampleTensors(seed: 3);
+        var optimizer = new List<KeyValuePair<string, Tensor>> { new("step", Tensor.FromArray(7L)) };
+        var bytes = new Dictionary<string, byte[]> { ["classes"] = s_classes, ["empty"] = [], ["rng-state"] = RandomBytes(4, 1000) };
+        ModelArchive.Write(path, ModelArchive.CheckpointKind, new JsonObject { ["epoch"] = 3 }, Entries(("weights", weights), ("optimizer", optimizer)), bytes);
+
+        using var reader = ModelArchive.Open(path, ModelArchive.CheckpointKind);
+        CollectionAssert.AreEqual(new[] { "weights", "optimizer", "classes", "empty", "rng-state" }, reader.EntryNames.ToList());
+        Assert.AreEqual(3, (int)reader.Manifest["epoch"]!);
+        foreach (var (name, expected) in bytes)
+        {
+            CollectionAssert.AreEqual(expected, reader.ReadBytes(name), name);
+        }
+
+        reader.ReadTensors("optimizer").UseThenDispose(loaded => AssertBitExact(optimizer[0].Value, loaded["step"], "step"));
+        reader.ReadTensors("weights").UseThenDispose(loaded => Assert.AreEqual(weights.Count, loaded.Count));
+    }
+
+    [TestMethod]
+    public void Write_OverAnExistingArchiveWhenAnEntryThrowsMidway_KeepsTheOldArchiveAndNoTemporaryFile()
+    {
+        var path = WriteSample("atomic.camloss");
+        var before = File.ReadAllBytes(path);
+        var temporaryFilesWhenThrown = -1;
+        IEnumerable<KeyValuePair<string, Tensor>> FailingProducer()
+        {
+            yield return new("first", Tensor.Ones([2]));
+            temporaryFilesWhenThrown = Directory.GetFiles(_folder, "*.tmp").Length;
+            throw new InvalidOperationException("the producer failed");
+        }
+
+        using (var scope = new TensorScope())
+        {
+            var entries = Entries(("weights", SampleTensors(seed: 5)), ("optimizer", FailingProducer()));
+            Assert.ThrowsExactly<InvalidOperationException>(() => ModelArchive.Write(path, ModelArchive.ModelKind, new JsonObject(), entries));
+        }
+
+        Assert.AreEqual(1, temporaryFilesWhenThrown, "the failure came while the temporary file was being written");
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(_folder), "only the old archive, no temporary file");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(path), "the old archive is unchanged");
+        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        reader.ReadTensors("weights").UseThenDispose(loaded => Assert.AreEqual(SampleCount, loaded.Count));
+    }
+
+    [TestMethod]
+    public void Write_NullTensorInALaterEntryToANewPath_ThrowsAndLeavesNoFile()
+    {
+        var path = InFolder("new.camloss");
+        using var scope = new TensorScope();
+        var extra = new List<KeyValuePair<string, Tensor>> { new("s", null!) };
+        var ex = Assert.ThrowsExactly<ArgumentNullException>(() =>
+            ModelArchive.Write(path, ModelArchive.ModelKind, new JsonObject(), Entries(("weights", SampleTensors(seed: 6)), ("extra", extra))));
+        Assert.AreEqual("tensorEntries[extra][s]", ex.ParamName);
+        Assert.IsEmpty(Directory.GetFiles(_folder));
+    }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("../weights")]
+    [DataRow("a/b")]
+    [DataRow(".hidden")]
+    [DataRow("two words")]
+    public void Write_InvalidEntryName_ThrowsArgumentException(string name)
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            ModelArchive.Write(InFolder("bad.camloss"), ModelArchive.ModelKind, new JsonObject(), Entries(), new Dictionary<string, byte[]> { [name] = [1] }));
+        StringAssert.Contains(ex.Message, "entry name");
+        Assert.IsEmpty(Directory.GetFiles(_folder));
+    }
+
+    [TestMethod]
+    public void Write_SameNameForTensorAndByteEntry_ThrowsArgumentException()
+    {
+        using var scope = new TensorScope();
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => ModelArchive.Write(
+            InFolder("twice.camloss"), ModelArchive.ModelKind, new JsonObject(), Entries(("weights", SampleTensors(seed: 7))), new Dictionary<string, byte[]> { ["weights"] = [1] }));
+        StringAssert.Contains(ex.Message, "'weights' is used by both");
+    }
+
+    [TestMethod]
+    public void WriteAndOpen_NullEmptyOrUnknownArguments_ThrowArgumentException()
+    {
+        Assert.Throws<ArgumentException>(() => ModelArchive.Open(null!, ModelArchive.ModelKind));
+        Assert.Throws<ArgumentException>(() => ModelArchive.Open("", ModelArchive.ModelKind));
+        Assert.Throws<ArgumentException>(() => ModelArchive.Open(InFolder("x.camloss"), ""));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => ModelArchive.Open(InFolder("x.camloss"), "camloss-weights")).Message, "ModelArchive.ModelKind");
+        Assert.ThrowsExactly<ArgumentException>(() => ModelArchive.Write(InFolder("x.camloss"), "model", new JsonObject(), Entries()));
+        Assert.Throws<ArgumentException>(() => ModelArchive.Write(InFolder("x.camloss"), ModelArchive.ModelKind, null!, Entries()));
+        Assert.Throws<ArgumentException>(() => ModelArchive.Write(InFolder("x.camloss"), ModelArchive.ModelKind, new JsonObject(), null!));
+    }
+
+    [TestMethod]
+    public void ReadTensors_UnknownOrByteEntry_ThrowsNamingTheEntries()
+    {
+        using var reader = ModelArchive.Open(WriteSample("entries.camloss"), ModelArchive.ModelKind);
+        var unknown = Assert.ThrowsExactly<ModelFileException>(() => reader.ReadTensors("best-weights"));
+        StringAssert.Contains(unknown.Message, "no entry 'best-weights'");
+        StringAssert.Contains(unknown.Message, "'weights' (tensors), 'classes' (bytes)");
+        var bytes = Assert.ThrowsExactly<ModelFileException>(() => reader.ReadTensors("classes"));
+        StringAssert.Contains(bytes.Message, "entry 'classes' holds bytes, not tensors: read it with ReadBytes");
+        var tensors = Assert.ThrowsExactly<ModelFileException>(() => reader.ReadBytes("weights"));
+        StringAssert.Contains(tensors.Message, "entry 'weights' holds tensors, not bytes: read it with ReadTensors");
+        Assert.Throws<ArgumentException>(() => reader.ReadTensors(""));
+        reader.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => reader.ReadBytes("classes"));
+    }
+
+    [TestMethod]
+    public void Open_MissingFile_ThrowsSayingItDoesNotExist()
+    {
+        var ex = AssertOpenFails(InFolder("missing.camloss"), ModelArchive.ModelKind, "the model file does not exist", "Check the path");
+        Assert.IsInstanceOfType<FileNotFoundException>(ex.InnerException);
+    }
+
+    [TestMethod]
+    public void Open_WeightsOnlyFile_ThrowsSayingItIsPretrainedWeights()
+    {
+        var path = InFolder("weights.camlossweights");
+        using (var scope = new TensorScope())
+        {
+            ModelWeightsFile.Save(path, SampleTensors(seed: 8));
+        }
+
+        AssertOpenFails(path, ModelArchive.ModelKind, "CamLoss weights-only file (no manifest, class names or preprocessing)", "used as pretrained weights", "cannot be loaded as a model");
+    }
+
+    [TestMethod]
+    [DataRow("state_zip.pt")]
+    [DataRow("state_legacy.pt")]
+    public void Open_PyTorchCheckpoint_ThrowsPointingToLoadPyTorchCheckpoint(string fixture)
+    {
+        var path = InFolder(fixture);
+        File.Copy(CheckpointFixtures.PathOf(fixture), path);
+        AssertOpenFails(path, ModelArchive.ModelKind,
+            "it is a PyTorch checkpoint, not a CamLoss model file", "CamLossContext.Model.LoadPyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
+    }
+
+    [TestMethod]
+    public void Open_TextFile_ThrowsNotACamLossModelFile() =>
+        AssertOpenFails(Bytes("notes.txt", "hello, world"u8.ToArray()), ModelArchive.ModelKind, "it is not a CamLoss model file", "68656C6C6F2C2077");
+
+    [TestMethod]
+    public void Open_EmptyFile_ThrowsSayingItIsEmpty() =>
+        AssertOpenFails(Bytes("empty.camloss", []), ModelArchive.ModelKind, "it is empty (0 bytes)", "not a CamLoss model file");
+
+    [TestMethod]
+    public void Open_ZipWithoutManifest_ThrowsNotACamLossModelFile()
+    {
+        var path = Zip("other.zip", ("readme.txt", "hello"));
+        AssertOpenFails(path, ModelArchive.ModelKind, "a zip archive without manifest.json, so it is not a CamLoss model file");
+    }
+
+    [TestMethod]
+    public void Open_ArchiveWhoseManifestIsGone_ThrowsCorrupt()
+    {
+        var path = WriteSample("nomanifest.camloss");
+        Rewrite(path, zip => zip.GetEntry("manifest.json")!.Delete());
+        AssertOpenFails(path, ModelArchive.ModelKind, "it is corrupt: it holds CamLoss entries but no manifest.json", "copy it again or retrain");
+    }
+
+    [TestMethod]
+    public void Open_GarbageAfterZipSignature_ThrowsCorruptOrTruncated()
+    {
+        var ex = AssertOpenFails(Bytes("garbage.camloss", [.. "PK\x03\x04"u8, .. RandomBytes(9, 300)]), ModelArchive.ModelKind, "is corrupt or truncated", "copy it again or retrain");
+        Assert.IsNotNull(ex.InnerException);
+    }
+
+    [TestMethod]
+    [DataRow("{not json", "not valid JSON")]
+    [DataRow("[1, 2]", "not a JSON object")]
+    [DataRow("{\"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no \"format\" string")]
+    [DataRow("{\"format\": \"camloss-model\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": \"1\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 0, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "format versions start at 1")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\"}", "no \"entries\" object")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {\"w\": {\"sha256\": \"ab\", \"bytes\": 2}}}", "entry 'w' lacks a valid \"sha256\"")]
+    public void Open_CorruptManifest_ThrowsSayingTheManifestIsCorrupt(string manifest, string detail)
+    {
+        var path = Zip("manifest.camloss", ("manifest.json", manifest));
+        AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", detail, "copy it again or retrain");
+    }
+
+    [TestMethod]
+    public void Open_CheckpointAsModel_ThrowsSayingToResumeIt()
+    {
+        var path = WriteSample("epoch7.camloss", ModelArchive.CheckpointKind);
+        AssertOpenFails(path, ModelArchive.ModelKind, "it is a CamLoss training checkpoint, not a model file", "Resume training from it", "load the model file written at the end of training");
+    }
+
+    [TestMethod]
+    public void Open_ModelAsCheckpoint_ThrowsSayingToLoadItAsAModel()
+    {
+        var path = WriteSample("final.camloss");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is a CamLoss model file, not a training checkpoint", "Load it as a model", "resume training from a checkpoint");
+    }
+
+    [TestMethod]
+    public void Open_NewerFormatVersion_ThrowsAskingToUpdateTheLibrary()
+    {
+        var path = WriteSample("future.camloss");
+        Rewrite(path, zip =>
+        {
+            var manifest = ReadManifest(zip);
+            manifest["formatVersion"] = 2;
+            manifest["libraryVersion"] = "9.9.9";
+            zip.GetEntry("manifest.json")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            writer.Write(manifest.ToJsonString());
+        });
+        AssertOpenFails(path, ModelArchive.ModelKind,
+            "written by Microsoft.ML.CamLoss 9.9.9 in archive format version 2", "reads format versions up to 1", "Update Microsoft.ML.CamLoss");
+    }
+
+    [TestMethod]
+    public void Open_EntryMissingFromTheZip_ThrowsEntryCorrupt()
+    {
+        var path = WriteSample("missing-entry.camloss");
+        Rewrite(path, zip => zip.GetEntry("weights.tensors")!.Delete());
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (missing from the archive)", "damaged after it was written", "copy it again or retrain");
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(-1)]
+    public void Open_EntryChangedAfterWriting_ThrowsChecksumMismatch(int lengthChange)
+    {
+        var path = WriteSample("changed.camloss");
+        Rewrite(path, zip =>
+        {
+            var entry = zip.GetEntry("weights.tensors")!;
+            var buffer = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(buffer);
+            }
+
+            var content = buffer.ToArray();
+
+            content[^1] ^= 0x40;
+            entry.Delete();
+            using var replacement = zip.CreateEntry("weights.tensors", CompressionLevel.NoCompression).Open();
+            replacement.Write(content.AsSpan(0, content.Length + Math.Min(lengthChange, 0)));
+            replacement.Write(new byte[Math.Max(lengthChange, 0)]);
+        });
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)", "the file was damaged after it was written; copy it again or retrain.");
+    }
+
+    [TestMethod]
+    public void Open_OneByteOfStoredTensorDataFlipped_ThrowsChecksumMismatch()
+    {
+        var path = WriteSample("flipped.camloss");
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan().IndexOf("conv.weight"u8);
+        Assert.AreEqual(-1, bytes.AsSpan(at + 1).IndexOf("conv.weight"u8), "the name appears once, inside the stored tensor entry");
+        bytes[at] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)");
+    }
+
+    [TestMethod]
+    public void Open_200RandomSingleByteCorruptions_LoadIdenticallyOrThrowModelFileException()
+    {
+        var original = File.ReadAllBytes(WriteSample("original.camloss"));
+        var expected = Snapshot(InFolder("original.camloss"));
+        var path = InFolder("corrupted.camloss");
+        var random = new Random(20240611);
+        var live = Tensor.LiveHandleCount;
+        var (loaded, refused) = (0, 0);
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            var position = random.Next(bytes.Length);
+            bytes[position] ^= (byte)random.Next(1, 256);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                var actual = Snapshot(path);
+                Assert.AreEqual(expected, actual, $"byte {position} changed, yet the archive loaded with different content");
+                loaded++;
+            }
+            catch (ModelFileException e)
+            {
+                Assert.AreEqual(path, e.Path);
+                refused++;
+            }
+            catch (Exception e) when (e is not AssertFailedException)
+            {
+                Assert.Fail($"byte {position} of {bytes.Length} changed: {e.GetType().Name} escaped instead of a ModelFileException: {e}");
+            }
+        }
+
+        TestContext.WriteLine($"{loaded} corrupted copies loaded identically (bytes the reader ignores), {refused} were refused");
+        Assert.IsGreaterThan(100, refused, "most bytes are checked");
+        Assert.AreEqual(live, Tensor.LiveHandleCount, "no tensor leaked on the failure paths");
+    }
+
+    [TestMethod]
+    public void Open_TruncatedAt20Points_ThrowsModelFileException()
+    {
+        var original = File.ReadAllBytes(WriteSample("whole.camloss"));
+        for (var i = 0; i < 20; i++)
+        {
+            var length = original.Length * i / 20;
+            var path = Bytes($"truncated-{length}.camloss", original[..length]);
+            var ex = Assert.ThrowsExactly<ModelFileException>(() => ModelArchive.Open(path, ModelArchive.ModelKind).Dispose(), $"truncated to {length} bytes");
+            StringAssert.Contains(ex.Message, path);
+            if (length >= 4)
+            {
+                StringAssert.Contains(ex.Message, "is corrupt or truncated", $"truncated to {length} bytes");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ModelFileException_Constructor_PrefixesThePath()
+    {
+        var inner = new InvalidDataException("bad");
+        var ex = new ModelFileException("/models/a.camloss", "it is broken. Fix it.", inner);
+        Assert.AreEqual("/models/a.camloss", ex.Path);
+        Assert.AreEqual("/models/a.camloss: it is broken. Fix it.", ex.Message);
+        Assert.AreSame(inner, ex.InnerException);
+    }
+
+    private const int SampleCount = 12;
+
+    /// <summary>One tensor per supported dtype and rank 0 to 4, empty ones and a non-contiguous view, in no sorted order.</summary>
+    private static List<KeyValuePair<string, Tensor>> SampleTensors(int seed)
+    {
+        var random = new Random(seed);
+        Tensor Random(ScalarType dtype, params long[] shape)
+        {
+            var bytes = new byte[shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype)];
+            random.NextBytes(bytes); // Float bits of every kind: NaN payloads, -0, subnormals, infinities.
+            if (dtype == ScalarType.Bool)
+            {
+                bytes = bytes.Select(b => (byte)(b & 1)).ToArray();
+            }
+
+            return Tensor.FromBytes(bytes, shape, dtype);
+        }
+
+        var grid = Random(ScalarType.Float32, 3, 4);
+        List<KeyValuePair<string, Tensor>> tensors =
+        [
+            new("conv.weight", Random(ScalarType.Float32, 4, 3, 3, 3)),
+            new("bn.running_mean", Random(ScalarType.Float64, 4)),
+            new("bn.num_batches_tracked", Random(ScalarType.Int64)),
+            new("image", Random(ScalarType.UInt8, 2, 5, 5)),
+            new("half", Random(ScalarType.Float16, 3, 7)),
+            new("bf16", Random(ScalarType.BFloat16, 5)),
+            new("counts", Random(ScalarType.Int32, 2, 2)),
+            new("mask", Random(ScalarType.Bool, 6)),
+            new("empty", Random(ScalarType.Float32, 0)),
+            new("empty_rows", Random(ScalarType.Float64, 2, 0, 3)),
+            new("a_transposed_view", grid.Transpose(0, 1)),
+            new("fc.bias", Random(ScalarType.Float32, 10)),
+        ];
+        Assert.AreEqual(SampleCount, tensors.Count);
+        return tensors;
+    }
+
+    private static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.UInt8 or ScalarType.Bool => 1,
+        ScalarType.Float16 or ScalarType.BFloat16 => 2,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        _ => 8,
+    };
+
+    private static void AssertBitExact(Tensor expected, Tensor actual, string what)
+    {
+        Assert.AreEqual(expected.DType, actual.DType, $"{what}: dtype");
+        CollectionAssert.AreEqual(expected.Shape, actual.Shape, $"{what}: shape");
+        CollectionAssert.AreEqual(TensorBytes.ToLittleEndian(expected), TensorBytes.ToLittleEndian(actual), $"{what}: bytes");
+    }
+
+    private static Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>> Entries(params (string Name, IEnumerable<KeyValuePair<string, Tensor>> Tensors)[] entries) =>
+        entries.ToDictionary(e => e.Name, e => e.Tensors);
+
+    /// <summary>An archive with the sample tensors as <c>weights</c> and a <c>classes</c> byte entry.</summary>
+    private string WriteSample(string name, string kind = ModelArchive.ModelKind)
+    {
+        var path = InFolder(name);
+        using var scope = new TensorScope();
+        ModelArchive.Write(path, kind, new JsonObject { ["architecture"] = "resnet18" }, Entries(("weights", SampleTensors(seed: 42))),
+            new Dictionary<string, byte[]> { ["classes"] = s_classes });
+        return path;
+    }
+
+    /// <summary>Everything an archive yields (manifest, entries, tensors as dtype, shape and bytes) as one string.</summary>
+    private static string Snapshot(string path)
+    {
+        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        var text = new StringBuilder(reader.Manifest.ToJsonString()).AppendLine();
+        text.AppendLine(string.Join(",", reader.EntryNames));
+        reader.ReadTensors("weights").UseThenDispose(tensors =>
+        {
+            foreach (var (name, tensor) in tensors)
+            {
+                text.AppendLine($"{name} {tensor.DType} [{string.Join(",", tensor.Shape)}] {Convert.ToHexString(TensorBytes.ToLittleEndian(tensor))}");
+            }
+        });
+        return text.AppendLine(Convert.ToHexString(reader.ReadBytes("classes"))).ToString();
+    }
+
+    private static ModelFileException AssertOpenFails(string path, string kind, params string[] phrases)
+    {
+        var ex = Assert.ThrowsExactly<ModelFileException>(() => ModelArchive.Open(path, kind).Dispose());
+        Assert.AreEqual(path, ex.Path);
+        StringAssert.StartsWith(ex.Message, path + ": ");
+        foreach (var phrase in phrases)
+        {
+            StringAssert.Contains(ex.Message, phrase);
+        }
+
+        return ex;
+    }
+
+    private static JsonObject ReadManifest(ZipArchive zip)
+    {
+        using var stream = zip.GetEntry("manifest.json")!.Open();
+        return JsonNode.Parse(stream)!.AsObject();
+    }
+
+    private static void Rewrite(string path, Action<ZipArchive> change)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        change(zip);
+    }
+
+    private static byte[] RandomBytes(int seed, int count)
+    {
+        var bytes = new byte[count];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private string InFolder(string name) => Path.Combine(_folder, name);
+
+    private string Bytes(string name, byte[] bytes)
+    {
+        var path = InFolder(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private string Zip(string name, params (string Entry, string Text)[] entries)
+    {
+        var path = InFolder(name);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (entry, text) in entries)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(entry).Open());
+            writer.Write(text);
+        }
+
+        return path;
+    }
+}
