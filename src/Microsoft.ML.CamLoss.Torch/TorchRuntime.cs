@@ -58,6 +58,22 @@ public static class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Deterministic mode, as <c>torch.use_deterministic_algorithms(True)</c> plus deterministic,
+    /// non-benchmarking cuDNN: an operation without a deterministic implementation then throws
+    /// instead of running. On CPU libtorch's kernels are already deterministic for a fixed thread
+    /// count; the switch matters on CUDA. Process-wide.
+    /// </summary>
+    public static bool Deterministic
+    {
+        get;
+        set
+        {
+            NativeStatus.Check(RuntimeInterop.camloss_set_deterministic(value ? 1 : 0));
+            field = value;
+        }
+    }
+
     private static (string Torch, string OpenCv) Versions()
     {
         NativeStatus.Check(RuntimeInterop.camloss_versions(out var torch, out var openCv));

@@ -12,7 +12,6 @@ public sealed class AdamW : Optimizer
     private readonly StateSlots _expAvg = new();
     private readonly StateSlots _expAvgSq = new();
     private readonly StateSlots _maxExpAvgSq = new();
-    private readonly Dictionary<(ParameterGroup, int), long> _steps = [];
 
     /// <summary>Creates AdamW over one group of parameters.</summary>
     public AdamW(IEnumerable<Tensor> parameters, AdamWOptions options)
@@ -47,7 +46,7 @@ public sealed class AdamW : Optimizer
             }
         }
 
-        var step = _steps[(group, index)] = _steps.GetValueOrDefault((group, index)) + 1;
+        var step = StepCounts[(group, index)] = StepCounts.GetValueOrDefault((group, index)) + 1;
         var expAvg = _expAvg.GetOrCreate(group, index, () => ZerosLike(parameter));
         var expAvgSq = _expAvgSq.GetOrCreate(group, index, () => ZerosLike(parameter));
         var maxExpAvgSq = Options.AmsGrad ? _maxExpAvgSq.GetOrCreate(group, index, () => ZerosLike(parameter)) : null;
@@ -56,6 +55,10 @@ public sealed class AdamW : Optimizer
             group.LearningRate, Options.Beta1, Options.Beta2, Options.Eps, group.WeightDecay,
             Options.AmsGrad ? 1 : 0, Options.Maximize ? 1 : 0));
     }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, StateSlots Slots)> NamedStateSlots =>
+        [("exp_avg", _expAvg), ("exp_avg_sq", _expAvgSq), ("max_exp_avg_sq", _maxExpAvgSq)];
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -76,6 +76,90 @@ public abstract class Optimizer : IDisposable
         SetLearningRateFactor(schedule.GetFactor(step));
     }
 
+    /// <summary>
+    /// A copy of the optimiser's state for a checkpoint: each state tensor under
+    /// <c>"{group}.{parameter}.{slot}"</c> (e.g. <c>"0.3.momentum_buffer"</c>), per-parameter step
+    /// counts as int64 scalars under <c>"{group}.{parameter}.step"</c>, and <see cref="StepCount"/>
+    /// under <c>"step_count"</c>. The caller owns (disposes) the tensors. Learning rates are not
+    /// state: the schedule sets them from the step.
+    /// </summary>
+    public OrderedDictionary<string, Tensor> StateDict()
+    {
+        using var scope = new TensorScope();
+        var state = new OrderedDictionary<string, Tensor> { ["step_count"] = Tensor.Scalar(StepCount, ScalarType.Int64) };
+        foreach (var (name, slots) in NamedStateSlots)
+        {
+            foreach (var ((group, index), tensor) in slots.Items)
+            {
+                state[$"{_groups.IndexOf(group)}.{index}.{name}"] = tensor.Clone();
+            }
+        }
+
+        foreach (var ((group, index), count) in StepCounts)
+        {
+            state[$"{_groups.IndexOf(group)}.{index}.step"] = Tensor.Scalar(count, ScalarType.Int64);
+        }
+
+        foreach (var tensor in state.Values)
+        {
+            tensor.MoveToOuterScope();
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Restores state written by <see cref="StateDict"/> of an optimiser of the same kind over the
+    /// same parameters (copied; the caller keeps ownership of <paramref name="state"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A key names a group, parameter or slot this optimiser does not have, or a tensor's shape differs from its parameter's.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var slotsByName = NamedStateSlots.ToDictionary(s => s.Name, s => s.Slots);
+        foreach (var (_, slots) in slotsByName)
+        {
+            slots.Clear();
+        }
+
+        StepCounts.Clear();
+        foreach (var (key, tensor) in state)
+        {
+            if (key == "step_count")
+            {
+                StepCount = (long)tensor.ToDouble();
+                continue;
+            }
+
+            var parts = key.Split('.');
+            if (parts.Length != 3 || !int.TryParse(parts[0], out var g) || !int.TryParse(parts[1], out var i) ||
+                g < 0 || g >= _groups.Count || i < 0 || i >= _groups[g].Parameters.Count)
+            {
+                throw new ArgumentException($"Optimizer state key '{key}' does not name a parameter of this optimiser ({_groups.Count} groups); the state comes from a different model or optimiser.", nameof(state));
+            }
+
+            var (group, parameter) = (_groups[g], _groups[g].Parameters[i]);
+            if (parts[2] == "step")
+            {
+                StepCounts[(group, i)] = (long)tensor.ToDouble();
+            }
+            else if (slotsByName.TryGetValue(parts[2], out var slots))
+            {
+                if (!tensor.Shape.AsSpan().SequenceEqual(parameter.Shape))
+                {
+                    throw new ArgumentException($"Optimizer state '{key}' has shape [{string.Join(", ", tensor.Shape)}] but its parameter has [{string.Join(", ", parameter.Shape)}].", nameof(state));
+                }
+
+                using var scope = new TensorScope();
+                slots.Set(group, i, tensor.To(parameter.Device).To(parameter.DType).Clone());
+            }
+            else
+            {
+                throw new ArgumentException($"Optimizer state '{key}' is a '{parts[2]}' slot, which {GetType().Name} does not have ({string.Join(", ", slotsByName.Keys.Append("step"))}).", nameof(state));
+            }
+        }
+    }
+
     /// <summary>Releases the optimiser's state tensors.</summary>
     public void Dispose()
     {
@@ -90,6 +174,12 @@ public abstract class Optimizer : IDisposable
     protected virtual void Dispose(bool disposing)
     {
     }
+
+    /// <summary>The state slots with the names used by <see cref="StateDict"/> (PyTorch's names, e.g. <c>momentum_buffer</c>, <c>exp_avg</c>).</summary>
+    protected virtual IEnumerable<(string Name, StateSlots Slots)> NamedStateSlots => [];
+
+    /// <summary>Per-parameter step counts, for optimisers that keep them (AdamW's bias correction).</summary>
+    protected virtual Dictionary<(ParameterGroup Group, int Index), long> StepCounts { get; } = [];
 
     /// <summary>One state slot per parameter of each group, created lazily and owned by the optimiser.</summary>
     protected sealed class StateSlots
@@ -111,8 +201,19 @@ public abstract class Optimizer : IDisposable
             return state;
         }
 
-        /// <summary>Stores a state created elsewhere; the optimiser takes ownership.</summary>
-        public void Set(ParameterGroup group, int index, Tensor state) => _slots[(group, index)] = state.DetachFromScope();
+        /// <summary>Stores a state created elsewhere; the optimiser takes ownership (and disposes any previous state).</summary>
+        public void Set(ParameterGroup group, int index, Tensor state)
+        {
+            if (_slots.Remove((group, index), out var previous))
+            {
+                previous.Dispose();
+            }
+
+            _slots[(group, index)] = state.DetachFromScope();
+        }
+
+        /// <summary>Every stored state with its parameter.</summary>
+        public IEnumerable<KeyValuePair<(ParameterGroup Group, int Index), Tensor>> Items => _slots;
 
         /// <summary>Disposes every state tensor.</summary>
         public void Clear()

@@ -49,6 +49,9 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc />
+    protected override IEnumerable<(string Name, StateSlots Slots)> NamedStateSlots => [("momentum_buffer", _momentumBuffers)];
+
+    /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)

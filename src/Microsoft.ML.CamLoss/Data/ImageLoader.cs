@@ -116,18 +116,26 @@ public sealed class ImageLoader
     /// invalid images, in which case it is left out of its batch and recorded in
     /// <see cref="ImageDataset.SkipReport"/>.
     /// </summary>
-    public IEnumerable<ImageBatch> Epoch(int epoch)
+    public IEnumerable<ImageBatch> Epoch(int epoch) => Epoch(epoch, firstBatch: 0);
+
+    /// <summary>
+    /// The batches of epoch <paramref name="epoch"/> from batch <paramref name="firstBatch"/> on:
+    /// exactly the batches a full enumeration would deliver from there (a resumed run continues
+    /// where it stopped without decoding the batches it already trained on).
+    /// </summary>
+    public IEnumerable<ImageBatch> Epoch(int epoch, int firstBatch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
-        return Enumerate(epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstBatch);
+        return Enumerate(epoch, firstBatch);
     }
 
-    private IEnumerable<ImageBatch> Enumerate(int epoch)
+    private IEnumerable<ImageBatch> Enumerate(int epoch, int firstBatch)
     {
         var plan = Plan(epoch);
         if (Workers == 0)
         {
-            for (var k = 0; k < plan.Length; k++)
+            for (var k = firstBatch; k < plan.Length; k++)
             {
                 if (Build(epoch, k, plan[k]) is { } batch)
                 {
@@ -139,8 +147,8 @@ public sealed class ImageLoader
             yield break;
         }
 
-        using var run = new LoaderRun(this, epoch, plan);
-        for (var k = 0; k < plan.Length; k++)
+        using var run = new LoaderRun(this, epoch, plan, firstBatch);
+        for (var k = firstBatch; k < plan.Length; k++)
         {
             var start = Stopwatch.GetTimestamp();
             var batch = run.Take(k);

@@ -20,14 +20,16 @@ internal sealed class LoaderRun : IDisposable
     private int _next = -1;
     private int _taken;
 
-    public LoaderRun(ImageLoader loader, int epoch, int[][] plan)
+    public LoaderRun(ImageLoader loader, int epoch, int[][] plan, int firstBatch)
     {
         _loader = loader;
         _epoch = epoch;
         _plan = plan;
+        _next = firstBatch - 1;
+        _taken = firstBatch;
         _slots = [.. plan.Select(_ => new TaskCompletionSource<ImageBatch?>(TaskCreationOptions.RunContinuationsAsynchronously))];
         _window = new SemaphoreSlim(loader.Prefetch);
-        _threads = new Thread[Math.Min(loader.Workers, Math.Max(plan.Length, 1))];
+        _threads = new Thread[Math.Min(loader.Workers, Math.Max(plan.Length - firstBatch, 1))];
         for (var w = 0; w < _threads.Length; w++)
         {
             _threads[w] = new Thread(Work) { IsBackground = true, Name = $"ImageLoader worker {w}" };

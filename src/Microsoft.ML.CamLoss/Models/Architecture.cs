@@ -3,6 +3,9 @@ namespace Microsoft.ML.CamLoss.Models;
 /// <summary>The backbones the library builds by name (see <see cref="Backbones.Create"/>).</summary>
 public enum Architecture
 {
+    /// <summary>CIFAR ResNet-8 (78 k parameters), option-A shortcuts: a tiny network for tests and smoke runs.</summary>
+    ResNet8,
+
     /// <summary>CIFAR ResNet-20 (0.27 M parameters), option-A shortcuts.</summary>
     ResNet20,
 
@@ -61,6 +64,7 @@ public static class Backbones
     /// <param name="dropout">Dropout inside Wide-ResNet blocks (ignored by the others); default 0.</param>
     public static Backbone Create(Architecture architecture, int numClasses, double dropout = 0) => architecture switch
     {
+        Architecture.ResNet8 => new CifarResNet(8, numClasses),
         Architecture.ResNet20 => new CifarResNet(20, numClasses),
         Architecture.ResNet32 => new CifarResNet(32, numClasses),
         Architecture.ResNet44 => new CifarResNet(44, numClasses),

@@ -40,7 +40,7 @@ public abstract class Backbone : Module<Tensor, BackboneOutput>
     }
 
     /// <summary>The state-dict name of the head (e.g. <c>fc</c> in torchvision, <c>linear</c> in the CIFAR checkpoints).</summary>
-    protected abstract string ClassifierName { get; }
+    public abstract string ClassifierName { get; }
 
     /// <summary>The <c>inner</c> and <c>last</c> feature maps of <paramref name="input"/>.</summary>
     protected abstract (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input);

@@ -77,7 +77,7 @@ public sealed class CifarResNet : Backbone
     public BatchNorm2d Bn1 { get; }
 
     /// <inheritdoc />
-    protected override string ClassifierName => "linear";
+    public override string ClassifierName => "linear";
 
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)

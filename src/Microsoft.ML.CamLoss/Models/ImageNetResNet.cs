@@ -69,7 +69,7 @@ public sealed class ImageNetResNet : Backbone
     public BatchNorm2d Bn1 { get; }
 
     /// <inheritdoc />
-    protected override string ClassifierName => "fc";
+    public override string ClassifierName => "fc";
 
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)

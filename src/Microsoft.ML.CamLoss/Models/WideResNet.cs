@@ -63,7 +63,7 @@ public sealed class WideResNet : Backbone
     public BatchNorm2d Bn1 { get; }
 
     /// <inheritdoc />
-    protected override string ClassifierName => "fc";
+    public override string ClassifierName => "fc";
 
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)

@@ -34,3 +34,13 @@ CAMLOSS_EXPORT camloss_versions(const char** torch_version, const char** opencv_
     *checked_out(opencv_version) = CV_VERSION;
   });
 }
+
+/// Deterministic algorithms (torch.use_deterministic_algorithms) and, on CUDA, deterministic
+/// cuDNN without benchmarking: same inputs give bit-identical results run to run.
+CAMLOSS_EXPORT camloss_set_deterministic(int32_t enabled) {
+  return guard([&] {
+    at::globalContext().setDeterministicAlgorithms(enabled != 0, /*warn_only=*/false);
+    at::globalContext().setDeterministicCuDNN(enabled != 0);
+    at::globalContext().setBenchmarkCuDNN(enabled == 0 && at::globalContext().benchmarkCuDNN());
+  });
+}

@@ -1,0 +1,205 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Explain;
+using Microsoft.ML.CamLoss.Losses;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Torch;
+using Microsoft.ML.CamLoss.Training;
+
+namespace Microsoft.ML.CamLoss.Pipelines;
+
+/// <summary>
+/// A trained image classifier: the fitted chain of the scoring preprocessing (the training
+/// pipeline's deterministic variant) and the network. <see cref="Transform"/> scores a data set in
+/// batches; <see cref="CreatePredictionEngine"/> scores single images; <see cref="Save"/> writes
+/// one model file. Scoring never changes the model, and one model may be scored from many threads
+/// at once. Dispose it to release the network's native memory.
+/// </summary>
+public sealed class ImageClassificationModel : IDisposable
+{
+    internal ImageClassificationModel(
+        Backbone network, Architecture architecture, IReadOnlyList<string> classNames, ImagePipeline preprocessing,
+        long[] inputShape, string trainerName, IReadOnlyList<EpochSummary> history, System.Text.Json.Nodes.JsonObject? trainerOptions)
+    {
+        if (network.NumClasses != classNames.Count)
+        {
+            throw new ArgumentException($"The network predicts {network.NumClasses} classes but {classNames.Count} class names were given.", nameof(classNames));
+        }
+
+        Network = network;
+        Network.Eval();
+        Architecture = architecture;
+        ClassNames = classNames;
+        Preprocessing = preprocessing.IsScoring ? preprocessing : preprocessing.ForScoring();
+        InputShape = inputShape;
+        TrainerName = trainerName;
+        History = history;
+        TrainerOptions = trainerOptions;
+    }
+
+    /// <summary>The network (in evaluation mode).</summary>
+    public Backbone Network { get; }
+
+    /// <summary>The network's architecture.</summary>
+    public Architecture Architecture { get; }
+
+    /// <summary>The classes, in the order of <see cref="ImagePrediction.Score"/>.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>The preprocessing applied to every image before the network (deterministic: resize, centre crop, normalise …).</summary>
+    public ImagePipeline Preprocessing { get; }
+
+    /// <summary>The network's input <c>[C, H, W]</c> after <see cref="Preprocessing"/>.</summary>
+    public IReadOnlyList<long> InputShape { get; }
+
+    /// <summary>The trainer that produced the model (<c>CamLoss</c>, <c>CrossEntropy</c>, <c>Icasc</c>, <c>CcmDistillation</c>, or <c>PyTorchCheckpoint</c>).</summary>
+    public string TrainerName { get; }
+
+    /// <summary>One summary per trained epoch (empty for imported checkpoints).</summary>
+    public IReadOnlyList<EpochSummary> History { get; }
+
+    /// <summary>The trainer's options as saved in the model file (null for imported checkpoints).</summary>
+    public System.Text.Json.Nodes.JsonObject? TrainerOptions { get; }
+
+    /// <summary>
+    /// Scores every image of <paramref name="data"/> in batches, in data-set order. The data set's
+    /// labels are matched to the model's classes by name.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data set has images of a class the model was not trained on.</exception>
+    /// <exception cref="DatasetException">An image cannot be read.</exception>
+    public ScoredImageData Transform(ImageDataset data, ScoringOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new ScoringOptions();
+        var labelMap = MapLabels(data);
+        var camClass = CamClassIndex(options);
+        var loader = new ImageLoader(data, Preprocessing, new ImageLoaderOptions
+        {
+            BatchSize = options.BatchSize,
+            Shuffle = false,
+            Device = Network.Classifier.Weight.Device,
+            Workers = Math.Min(Environment.ProcessorCount, 4),
+        });
+        var predictions = new List<ImagePrediction>(data.Count);
+        var labels = new List<int>(data.Count);
+        foreach (var batch in loader.Epoch(0))
+        {
+            using (batch)
+            {
+                var sources = batch.Indices.Select(i => data[i].Image.Name).ToArray();
+                predictions.AddRange(Score(batch.Images, sources, options, camClass));
+                labels.AddRange(batch.Indices.Select(i => labelMap[data[i].Label]));
+            }
+        }
+
+        return new ScoredImageData(ClassNames, [.. predictions], [.. labels]);
+    }
+
+    /// <summary>A prediction engine over this model (thread-safe; see <see cref="ImagePredictionEngine"/>).</summary>
+    /// <param name="options">Which maps to return with each prediction; default none.</param>
+    public ImagePredictionEngine CreatePredictionEngine(ScoringOptions? options = null) => new(this, options ?? new ScoringOptions());
+
+    /// <summary>
+    /// Writes the model file: a zip with a versioned JSON manifest (architecture, class names,
+    /// preprocessing, input shape, trainer and its options, training history, library version),
+    /// the weights and SHA-256 checksums. Written atomically.
+    /// </summary>
+    public void Save(string path) => ModelFile.Save(this, path);
+
+    /// <summary>Releases the network.</summary>
+    public void Dispose() => Network.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => $"{TrainerName} {Architecture}, {ClassNames.Count} classes, input [{string.Join(", ", InputShape)}]";
+
+    /// <summary>Scores a preprocessed float batch <c>[B, C, H, W]</c>.</summary>
+    internal ImagePrediction[] Score(Tensor images, IReadOnlyList<string> sources, ScoringOptions options, int camClass)
+    {
+        using var scope = new TensorScope();
+        using var noGrad = Autograd.NoGrad();
+        var output = Network.Forward(images.To(Network.Classifier.Weight.Device));
+        var probabilities = Functional.Softmax(output.Logits, 1).To(Device.Cpu).ToArray<float>();
+        var count = sources.Count;
+        var classes = ClassNames.Count;
+        var scores = new float[count][];
+        for (var b = 0; b < count; b++)
+        {
+            scores[b] = probabilities.AsSpan(b * classes, classes).ToArray();
+        }
+
+        Heatmap[]? cams = null, caams = null;
+        var camClasses = new int[count];
+        if (options.IncludeCam)
+        {
+            for (var b = 0; b < count; b++)
+            {
+                camClasses[b] = camClass >= 0 ? camClass : Array.IndexOf(scores[b], scores[b].Max());
+            }
+
+            var index = Tensor.FromSpan<long>([.. camClasses.Select(c => (long)c)], [count]).To(output.Last.Device);
+            cams = Maps(ActivationMaps.Cam(output.Last, Network.Classifier.Weight, index), options.Resolution, images);
+        }
+
+        if (options.IncludeCaam)
+        {
+            caams = Maps(ActivationMaps.Caam(output.Last), options.Resolution, images);
+        }
+
+        var predictions = new ImagePrediction[count];
+        for (var b = 0; b < count; b++)
+        {
+            predictions[b] = new ImagePrediction(sources[b], ClassNames, scores[b], cams?[b], caams?[b], options.IncludeCam ? camClasses[b] : -1);
+        }
+
+        return predictions;
+    }
+
+    /// <summary>The class index of <see cref="ScoringOptions.CamClass"/>, or −1 for "the predicted class".</summary>
+    internal int CamClassIndex(ScoringOptions options)
+    {
+        if (options.CamClass is null)
+        {
+            return -1;
+        }
+
+        var index = ClassNames.ToList().IndexOf(options.CamClass);
+        return index >= 0
+            ? index
+            : throw new ArgumentException($"CamClass '{options.CamClass}' is not one of the model's {ClassNames.Count} classes ({Preview(ClassNames)}).", nameof(options));
+    }
+
+    private static Heatmap[] Maps(Tensor maps, MapResolution resolution, Tensor images)
+    {
+        using var scope = new TensorScope();
+        if (resolution == MapResolution.Input)
+        {
+            maps = Functional.InterpolateBilinear(maps.Unsqueeze(1), images.Size(2), images.Size(3)).Squeeze(1);
+        }
+
+        maps = maps.To(Device.Cpu);
+        return [.. Enumerable.Range(0, (int)maps.Size(0)).Select(b => Heatmap.FromTensor(maps.Select(0, b)))];
+    }
+
+    /// <summary>For each class index of <paramref name="data"/>, the model's index of the same name (−1 where the model lacks it and no image uses it).</summary>
+    private int[] MapLabels(ImageDataset data)
+    {
+        var modelIndex = ClassNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var map = data.Classes.Select(name => modelIndex.GetValueOrDefault(name, -1)).ToArray();
+        var counts = data.CountPerClass();
+        var unknown = Enumerable.Range(0, map.Length).Where(c => map[c] < 0 && counts[c] > 0).ToList();
+        if (unknown.Count > 0)
+        {
+            var c = unknown[0];
+            var first = data.First(s => s.Label == c).Image.Name;
+            throw new ArgumentException(
+                $"Data set '{data.Name}' has {counts[c]} image(s) labelled '{data.Classes[c]}' (first: {first}), a class the model was not trained on" +
+                (unknown.Count > 1 ? $" (also: {string.Join(", ", unknown.Skip(1).Select(u => $"'{data.Classes[u]}'"))})" : string.Empty) +
+                $". The model knows {ClassNames.Count} classes: {Preview(ClassNames)}. Remove those images or retrain with them.",
+                nameof(data));
+        }
+
+        return map;
+    }
+
+    internal static string Preview(IReadOnlyList<string> names) =>
+        names.Count <= 12 ? string.Join(", ", names) : string.Join(", ", names.Take(12)) + $", … ({names.Count - 12} more)";
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.CamLoss.Data;
+
+namespace Microsoft.ML.CamLoss.Serialization;
+
+/// <summary>
+/// The scoring preprocessing of a model file as JSON: one object per transform, e.g.
+/// <c>{"type": "resize", "height": 256, "width": 256, "antialias": true}</c>, so a loaded model
+/// prepares images exactly as the trained one did.
+/// </summary>
+internal static class PreprocessingJson
+{
+    public static JsonArray Write(ImagePipeline scoring) =>
+        [.. scoring.Transforms.Select(Describe)];
+
+    public static ImagePipeline Read(JsonArray transforms, string path)
+    {
+        var pipeline = new ImagePipeline();
+        foreach (var node in transforms)
+        {
+            var transform = node as JsonObject ?? throw Corrupt(path, "a preprocessing step is not a JSON object");
+            pipeline = pipeline.Append(Create(transform, path));
+        }
+
+        return pipeline.ForScoring();
+    }
+
+    private static JsonObject Describe(IImageTransform transform) => transform switch
+    {
+        ResizeTransform { ShorterSide: { } side } r => new() { ["type"] = "resize", ["shorterSide"] = side, ["maxSize"] = r.MaxSize, ["antialias"] = r.Antialias },
+        ResizeTransform r => new() { ["type"] = "resize", ["height"] = r.Height, ["width"] = r.Width, ["antialias"] = r.Antialias },
+        CenterCropTransform c => new() { ["type"] = "centerCrop", ["height"] = c.Height, ["width"] = c.Width },
+        NormalizeTransform n => new() { ["type"] = "normalize", ["mean"] = new JsonArray([.. n.Mean.Select(v => JsonValue.Create(v))]), ["std"] = new JsonArray([.. n.Std.Select(v => JsonValue.Create(v))]) },
+        ToFloatTransform => new() { ["type"] = "toFloat" },
+        GrayscaleToRgbTransform => new() { ["type"] = "grayscaleToRgb" },
+        _ => throw new NotSupportedException(
+            $"The scoring transform {transform.GetType().Name} cannot be saved in a model file; the saved preprocessing supports resize, centre crop, normalize, grayscale-to-RGB and the training-only augmentations."),
+    };
+
+    private static IImageTransform Create(JsonObject step, string path)
+    {
+        try
+        {
+            return step["type"]?.GetValue<string>() switch
+            {
+                "resize" when step["shorterSide"] is { } side => new ResizeTransform(side.GetValue<int>(), step["maxSize"]?.GetValue<int>(), step["antialias"]!.GetValue<bool>()),
+                "resize" => new ResizeTransform(step["height"]!.GetValue<int>(), step["width"]!.GetValue<int>(), step["antialias"]!.GetValue<bool>()),
+                "centerCrop" => new CenterCropTransform(step["height"]!.GetValue<int>(), step["width"]!.GetValue<int>()),
+                "normalize" => new NormalizeTransform(Floats(step["mean"]), Floats(step["std"])),
+                "toFloat" => ToFloatTransform.Instance,
+                "grayscaleToRgb" => GrayscaleToRgbTransform.Instance,
+                var type => throw Corrupt(path, $"the preprocessing step '{type}' is unknown to this library version"),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
+        {
+            throw Corrupt(path, $"the preprocessing step {step.ToJsonString()} is malformed ({e.Message})", e);
+        }
+    }
+
+    private static float[] Floats(JsonNode? array) => [.. array!.AsArray().Select(v => v!.GetValue<float>())];
+
+    private static ModelFileException Corrupt(string path, string what, Exception? inner = null) =>
+        new(path, $"cannot be used as a model: {what}.", inner);
+}

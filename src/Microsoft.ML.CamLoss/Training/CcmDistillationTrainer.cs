@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Losses;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Torch;
+
+namespace Microsoft.ML.CamLoss.Training;
+
+/// <summary>
+/// Trains a student (<see cref="ImageClassificationTrainerOptions.Architecture"/>) from a frozen
+/// teacher: <c>L = β·L_ce + (1 − β)·L_kd + γ·L_x</c>, with <c>L_kd = τ²·KL(p_T^τ ‖ p_S^τ)</c>
+/// and <c>L_x</c> none (KD), attention transfer between CAMs (AT, l2, γ = 10), or class-agnostic
+/// CAM matching (CCM: the student's normalised CAAM toward the teacher's normalised CAM of the
+/// true class, l1, γ = 1). The teacher sees the same preprocessed batch as the student.
+/// </summary>
+public sealed class CcmDistillationTrainer : ImageClassificationTrainer
+{
+    internal CcmDistillationTrainer(Options options, int? contextSeed, ILogger? logger)
+        : base(options, contextSeed, logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(options.TeacherPath, "options.TeacherPath");
+        TrainingOptionChecks.Require(options.Temperature > 0, nameof(options.Temperature), options.Temperature, "> 0");
+        TrainingOptionChecks.Require(options.Beta is >= 0 and <= 1, nameof(options.Beta), options.Beta, "in [0, 1]");
+        TrainingOptionChecks.Require(options.Gamma is null or >= 0, nameof(options.Gamma), options.Gamma, "null or ≥ 0");
+    }
+
+    /// <inheritdoc />
+    public override string Name => "CcmDistillation";
+
+    internal override ITrainingObjective CreateObjective(Device device, int numClasses)
+    {
+        var options = (Options)TrainerOptions;
+        var teacher = LoadTeacher(options, numClasses);
+        try
+        {
+            teacher.To(device);
+            teacher.Eval();
+            var loss = new DistillationLoss(new DistillationLoss.Options
+            {
+                Method = options.Method,
+                Temperature = options.Temperature,
+                Beta = options.Beta,
+                Gamma = options.Gamma,
+            });
+            return new DistillationObjective(loss, teacher);
+        }
+        catch
+        {
+            teacher.Dispose();
+            throw;
+        }
+    }
+
+    internal override void CheckPipeline(ImagePipeline pipeline) => RejectBatchMixing(pipeline);
+
+    private static Backbone LoadTeacher(Options options, int numClasses)
+    {
+        var path = options.TeacherPath;
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Teacher file '{path}' does not exist.", path);
+        }
+
+        if (ModelFile.IsModelFile(path))
+        {
+            var model = ModelFile.Load(path);
+            if (model.ClassNames.Count != numClasses)
+            {
+                model.Dispose();
+                throw new ArgumentException($"Teacher '{path}' predicts {model.ClassNames.Count} classes but the training data has {numClasses}; a teacher must know the student's classes.");
+            }
+
+            return model.Network;
+        }
+
+        var architecture = options.TeacherArchitecture ?? throw new ArgumentException(
+            $"Teacher '{path}' is a PyTorch checkpoint or weights file, which does not say its architecture: set TeacherArchitecture (camloss: --teacher-arch).");
+        var teacher = Backbones.Create(architecture, numClasses);
+        try
+        {
+            PretrainedWeights.Load(teacher, path, numClasses, replaceClassifier: false);
+            return teacher;
+        }
+        catch
+        {
+            teacher.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Options of <see cref="CcmDistillationTrainer"/>; defaults from the paper. <see cref="ImageClassificationTrainerOptions.Architecture"/> is the student's.</summary>
+    public sealed class Options : ImageClassificationTrainerOptions
+    {
+        /// <summary>The teacher: a CamLoss model file, or a PyTorch checkpoint / weights file with <see cref="TeacherArchitecture"/>. Required.</summary>
+        public string TeacherPath = string.Empty;
+
+        /// <summary>The teacher's architecture, needed for a PyTorch checkpoint (a model file records its own).</summary>
+        public Architecture? TeacherArchitecture;
+
+        /// <summary>KD, AT or CCM (default).</summary>
+        public DistillationMethod Method = DistillationMethod.Ccm;
+
+        /// <summary>Softmax temperature τ of the KD term; default 4.</summary>
+        public double Temperature = DistillationTerms.DefaultTemperature;
+
+        /// <summary>Weight β of cross-entropy against 1 − β of KD; default 0.5.</summary>
+        public double Beta = 0.5;
+
+        /// <summary>Weight γ of the transfer term; default null: 10 for AT, 1 for CCM.</summary>
+        public double? Gamma;
+    }
+}

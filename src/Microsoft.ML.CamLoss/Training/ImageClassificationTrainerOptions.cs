@@ -1,0 +1,109 @@
+using System.Text.Json.Serialization;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+
+namespace Microsoft.ML.CamLoss.Training;
+
+/// <summary>
+/// What every image-classification trainer shares: the network, its starting weights, the
+/// optimiser and schedule, validation and early stopping, reproducibility, device and
+/// checkpoints. The defaults are the paper's CIFAR protocol (160 epochs, batch 128, SGD lr 0.1,
+/// momentum 0.9, weight decay 5e-4, cosine decay). For fine-tuning a pretrained network the
+/// paper uses 90 epochs, batch 8–16, lr 0.001.
+/// </summary>
+public class ImageClassificationTrainerOptions
+{
+    /// <summary>The backbone; default <see cref="Architecture.ResNet18"/>.</summary>
+    public Architecture Architecture = Architecture.ResNet18;
+
+    /// <summary>
+    /// Starting weights: a CamLoss model file, a CamLoss weights file, a PyTorch checkpoint
+    /// (<c>torch.save</c> of a state dict, also under <c>state_dict</c>/<c>model</c>, keys possibly
+    /// prefixed <c>module.</c>) or a <c>.safetensors</c> file, with the state-dict names of
+    /// <see cref="Architecture"/> (torchvision's for the ImageNet ResNets). Null (default): random
+    /// initialisation from the seed.
+    /// </summary>
+    public string? PretrainedWeightsPath;
+
+    /// <summary>
+    /// When the pretrained classifier has a different number of classes than the data: false
+    /// (default) stops with an error; true starts a new, randomly initialised head (fine-tuning an
+    /// ImageNet network on new classes).
+    /// </summary>
+    public bool ReplaceClassifier;
+
+    /// <summary>Passes over the training data; default 160.</summary>
+    public int Epochs = 160;
+
+    /// <summary>Images per step; default 128.</summary>
+    public int BatchSize = 128;
+
+    /// <summary>The optimiser; default <see cref="OptimizerKind.Sgd"/>.</summary>
+    public OptimizerKind Optimizer = OptimizerKind.Sgd;
+
+    /// <summary>Base learning rate; default 0.1.</summary>
+    public double LearningRate = 0.1;
+
+    /// <summary>Learning-rate decay after the warm-up; default <see cref="LearningRateDecay.Cosine"/>.</summary>
+    public LearningRateDecay LearningRateDecay = LearningRateDecay.Cosine;
+
+    /// <summary>Epochs of linear warm-up from 1% of the base rate; default 0.</summary>
+    public int WarmupEpochs;
+
+    /// <summary>SGD momentum; default 0.9. (AdamW uses β₁ = 0.9, β₂ = 0.999.)</summary>
+    public double Momentum = 0.9;
+
+    /// <summary>Nesterov momentum for SGD; default false.</summary>
+    public bool Nesterov;
+
+    /// <summary>Weight decay (L2 for SGD, decoupled for AdamW) on every parameter; default 5e-4.</summary>
+    public double WeightDecay = 5e-4;
+
+    /// <summary>
+    /// The classifier head's learning rate is <see cref="LearningRate"/> × this; default 1.
+    /// Fine-tuning a pretrained backbone with a new head often uses 10.
+    /// </summary>
+    public double HeadLearningRateMultiplier = 1;
+
+    /// <summary>Validation data scored after every epoch (for progress, early stopping and the best weights); default none.</summary>
+    [JsonIgnore]
+    public ImageDataset? ValidationSet;
+
+    /// <summary>
+    /// When no <see cref="ValidationSet"/> is given: the fraction of the training data held out
+    /// for validation (stratified by class, from the seed); default 0 (none).
+    /// </summary>
+    public double ValidationFraction;
+
+    /// <summary>Early stopping on a validation metric; default null (train all epochs).</summary>
+    public EarlyStoppingOptions? EarlyStopping;
+
+    /// <summary>Seed of initialisation, data order, augmentation and dropout; default null: the context's seed.</summary>
+    public int? Seed;
+
+    /// <summary>
+    /// Deterministic algorithms (as <c>torch.use_deterministic_algorithms</c>): the same seed gives
+    /// bit-identical weights run to run and across a resume. Default false (on the CPU runs are
+    /// reproducible anyway for a fixed thread count; on CUDA this costs speed).
+    /// </summary>
+    public bool Deterministic;
+
+    /// <summary>Device; default <see cref="TrainingDevice.Auto"/>.</summary>
+    public TrainingDevice Device = TrainingDevice.Auto;
+
+    /// <summary>libtorch intra-op threads; default null: one per core.</summary>
+    public int? Threads;
+
+    /// <summary>Threads decoding and augmenting images ahead of the step; default min(cores, 4); 0 decodes on the training thread.</summary>
+    public int DataLoaderWorkers = Math.Min(Environment.ProcessorCount, 4);
+
+    /// <summary>
+    /// Where to write a resumable checkpoint after every epoch (and on cancellation), the best
+    /// weights, and <c>training.jsonl</c> (one JSON line per progress report, read by
+    /// <c>camloss report</c>). Default null: nothing written.
+    /// </summary>
+    public string? CheckpointDirectory;
+
+    /// <summary>Steps between progress reports within an epoch; default 10 (one more comes at every epoch end).</summary>
+    public int ProgressInterval = 10;
+}

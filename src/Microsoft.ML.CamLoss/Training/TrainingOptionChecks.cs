@@ -1,0 +1,39 @@
+namespace Microsoft.ML.CamLoss.Training;
+
+/// <summary>Argument checks on trainer options, run in Release builds too, each naming the option and its allowed range.</summary>
+internal static class TrainingOptionChecks
+{
+    public static void Validate(ImageClassificationTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Require(options.Epochs >= 1, nameof(options.Epochs), options.Epochs, "at least 1");
+        Require(options.BatchSize >= 1, nameof(options.BatchSize), options.BatchSize, "at least 1");
+        Require(options.LearningRate >= 0 && double.IsFinite(options.LearningRate), nameof(options.LearningRate), options.LearningRate, "a finite value ≥ 0");
+        Require(options.WarmupEpochs >= 0 && options.WarmupEpochs <= options.Epochs, nameof(options.WarmupEpochs), options.WarmupEpochs, "between 0 and Epochs");
+        Require(options.Momentum is >= 0 and < 1, nameof(options.Momentum), options.Momentum, "in [0, 1)");
+        Require(!options.Nesterov || options.Momentum > 0, nameof(options.Nesterov), options.Nesterov, "false unless Momentum > 0");
+        Require(options.WeightDecay >= 0, nameof(options.WeightDecay), options.WeightDecay, "≥ 0");
+        Require(options.HeadLearningRateMultiplier >= 0, nameof(options.HeadLearningRateMultiplier), options.HeadLearningRateMultiplier, "≥ 0");
+        Require(options.ValidationFraction is >= 0 and < 1, nameof(options.ValidationFraction), options.ValidationFraction, "in [0, 1)");
+        Require(options.Threads is null or >= 1, nameof(options.Threads), options.Threads, "null or at least 1");
+        Require(options.DataLoaderWorkers >= 0, nameof(options.DataLoaderWorkers), options.DataLoaderWorkers, "≥ 0");
+        Require(options.ProgressInterval >= 1, nameof(options.ProgressInterval), options.ProgressInterval, "at least 1");
+        if (options.EarlyStopping is { } early)
+        {
+            Require(early.Patience >= 1, "EarlyStopping.Patience", early.Patience, "at least 1");
+            Require(early.MinDelta >= 0, "EarlyStopping.MinDelta", early.MinDelta, "≥ 0");
+            if (options.ValidationSet is null && options.ValidationFraction == 0)
+            {
+                throw new ArgumentException("EarlyStopping needs validation data: set ValidationSet or ValidationFraction (e.g. 0.1).", nameof(options));
+            }
+        }
+    }
+
+    public static void Require(bool condition, string option, object? value, string allowed)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(option, value, $"{option} must be {allowed}; got {value}.");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Torch;
+
+namespace Microsoft.ML.CamLoss.Training;
+
+/// <summary>
+/// One training run of a trainer: sets up data, network, optimiser and schedule, then runs the
+/// epochs, reporting progress, validating, checkpointing and stopping early, cleanly on
+/// cancellation and before a NaN loss can reach the weights. Every random choice derives from
+/// the seed and the (epoch, step) position, which is what makes a resumed run equal an
+/// uninterrupted one.
+/// </summary>
+internal sealed partial class TrainingRun : IDisposable
+{
+    private readonly ImageClassificationTrainer _trainer;
+    private readonly ImageClassificationTrainerOptions _options;
+    private readonly ulong _seed;
+    private readonly ILogger _logger;
+    private readonly ImageDataset _train;
+    private readonly ImageDataset? _validation;
+    private readonly ImagePipeline _pipeline;
+    private readonly ImageLoader _loader;
+    private readonly Device _device;
+    private readonly Backbone _network;
+    private readonly ImageClassificationModel _model;
+    private readonly Optimizer _optimizer;
+    private readonly LearningRateSchedule _schedule;
+    private readonly ITrainingObjective _objective;
+    private readonly EarlyStopping? _earlyStopping;
+    private readonly List<EpochSummary> _history = [];
+    private readonly RunLog? _log;
+    private (int Epoch, int Step) _position;
+    private bool _networkOwnedByModel;
+
+    public TrainingRun(ImageClassificationTrainer trainer, ImageDataset train, ImagePipeline preprocessing, ulong seed, ILogger logger)
+    {
+        _trainer = trainer;
+        _options = trainer.TrainerOptions;
+        _seed = seed;
+        _logger = logger;
+        TrainingOptionChecks.Validate(_options);
+        (_train, _validation) = SplitData(train, _options, seed);
+        _pipeline = WithRgbInput(preprocessing, _train);
+        trainer.CheckPipeline(_pipeline);
+        var inputShape = InputShape(_pipeline, _train);
+        ConfigureRuntime(_options);
+        _device = ResolveDevice(_options.Device);
+
+        TorchRuntime.ManualSeed(seed);
+        _network = Backbones.Create(_options.Architecture, _train.Classes.Count);
+        try
+        {
+            if (_options.PretrainedWeightsPath is { } weights)
+            {
+                PretrainedWeights.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);
+            }
+
+            _network.To(_device);
+            _model = new ImageClassificationModel(
+                _network, _options.Architecture, [.. _train.Classes], _pipeline, inputShape, trainer.Name, _history, trainer.OptionsJson());
+            _loader = new ImageLoader(_train, _pipeline, new ImageLoaderOptions
+            {
+                BatchSize = _options.BatchSize,
+                Shuffle = true,
+                Seed = seed,
+                Workers = _options.DataLoaderWorkers,
+                DropLast = _train.Count > _options.BatchSize && _train.Count % _options.BatchSize == 1,
+                Device = _device,
+            });
+            _optimizer = CreateOptimizer(_network, _options);
+            var steps = (long)_loader.BatchesPerEpoch * _options.Epochs;
+            _schedule = new CosineSchedule(steps, (long)_loader.BatchesPerEpoch * _options.WarmupEpochs, minFactor: _options.LearningRateDecay == LearningRateDecay.Constant ? 1 : 0);
+            _objective = trainer.CreateObjective(_device, _train.Classes.Count);
+            _earlyStopping = _options.EarlyStopping is { } early ? new EarlyStopping(early) : null;
+            if (_options.CheckpointDirectory is { } directory)
+            {
+                Directory.CreateDirectory(directory);
+                _log = new RunLog(Path.Combine(directory, RunLog.FileName));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private int StepsPerEpoch => _loader.BatchesPerEpoch;
+
+    /// <summary>Trains to the end (or early stop) and returns the model; the run no longer owns the network afterwards.</summary>
+    public ImageClassificationModel Run(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        _logger.LogInformation(
+            "{Trainer} training {Architecture} on {Images} images of {Classes} classes{Validation}: epochs {Start}..{Epochs} of {Steps} steps, batch {Batch}, on {Device}",
+            _trainer.Name, _options.Architecture, _train.Count, _train.Classes.Count,
+            _validation is null ? string.Empty : $" (validating on {_validation.Count})", _position.Epoch + 1, _options.Epochs, StepsPerEpoch, _options.BatchSize, _device);
+        var session = Stopwatch.StartNew();
+        var stepsAtStart = ((long)_position.Epoch * StepsPerEpoch) + _position.Step;
+        for (var epoch = _position.Epoch; epoch < _options.Epochs; epoch++)
+        {
+            var summary = RunEpoch(epoch, progress, session, stepsAtStart, cancellationToken);
+            _history.Add(summary);
+            _position = (epoch + 1, 0);
+            var improved = false;
+            if (_earlyStopping is not null && _lastValidation is not null)
+            {
+                improved = _earlyStopping.Update(epoch, _lastValidation);
+            }
+
+            WriteCheckpoint(improved);
+            _logger.LogInformation("Epoch {Epoch}/{Epochs}: {Summary}", epoch + 1, _options.Epochs, _lastReport);
+            if (_earlyStopping is { ShouldStop: true })
+            {
+                _logger.LogInformation(
+                    "Early stopping after epoch {Epoch}: no {Metric} improvement for {Patience} epochs (best at epoch {Best})",
+                    epoch + 1, _options.EarlyStopping!.Metric, _options.EarlyStopping.Patience, _earlyStopping.BestEpoch + 1);
+                break;
+            }
+        }
+
+        if (_earlyStopping is { BestEpoch: >= 0 } && _options.EarlyStopping!.RestoreBestWeights)
+        {
+            RestoreBestWeights();
+        }
+
+        _network.Eval();
+        _networkOwnedByModel = true;
+        return _model;
+    }
+
+    public void Dispose()
+    {
+        _objective?.Dispose();
+        _optimizer?.Dispose();
+        _log?.Dispose();
+        DisposeBestWeights();
+        if (!_networkOwnedByModel)
+        {
+            _network?.Dispose();
+        }
+    }
+
+    private static (ImageDataset Train, ImageDataset? Validation) SplitData(ImageDataset train, ImageClassificationTrainerOptions options, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+        {
+            throw new ArgumentException($"The training data set '{train.Name}' has no images.", nameof(train));
+        }
+
+        if (train.Classes.Count < 2)
+        {
+            throw new ArgumentException($"The training data set '{train.Name}' has {train.Classes.Count} class; a classifier needs at least 2.", nameof(train));
+        }
+
+        if (options.ValidationSet is { } validation)
+        {
+            return (train, validation);
+        }
+
+        if (options.ValidationFraction > 0)
+        {
+            var split = train.SplitTrainValidation(options.ValidationFraction, seed);
+            return (split.Train, split.Validation);
+        }
+
+        return (train, null);
+    }
+
+    /// <summary>Backbones take RGB: a grey data set (Fashion-MNIST) gets a grey-to-RGB step in front.</summary>
+    private static ImagePipeline WithRgbInput(ImagePipeline preprocessing, ImageDataset train)
+    {
+        using var scope = new TensorScope();
+        var first = preprocessing.ForScoring().Apply(train[0].Image, new SeededRandom(0));
+        if (first.Size(0) != 1)
+        {
+            return preprocessing;
+        }
+
+        var rgb = new ImagePipeline().GrayscaleToRgb();
+        foreach (var transform in preprocessing.Transforms)
+        {
+            rgb = rgb.Append(transform);
+        }
+
+        return rgb.WithBatchTransform(preprocessing.BatchTransform);
+    }
+
+    private static long[] InputShape(ImagePipeline pipeline, ImageDataset train)
+    {
+        using var scope = new TensorScope();
+        return pipeline.ForScoring().Apply(train[0].Image, new SeededRandom(0)).Shape;
+    }
+
+    private static void ConfigureRuntime(ImageClassificationTrainerOptions options)
+    {
+        if (options.Threads is { } threads)
+        {
+            TorchRuntime.NumThreads = threads;
+        }
+
+        if (options.Deterministic)
+        {
+            TorchRuntime.Deterministic = true;
+        }
+    }
+
+    private static Device ResolveDevice(TrainingDevice device) => device switch
+    {
+        TrainingDevice.Cpu => Device.Cpu,
+        TrainingDevice.Cuda when !TorchRuntime.IsCudaAvailable => throw new TorchDeviceUnavailableException(
+            $"Device = Cuda was requested but libtorch {TorchRuntime.TorchVersion} sees no CUDA GPU (a CPU-only libtorch, or no driver). Use TrainingDevice.Auto or Cpu, or rebuild the shim against a CUDA libtorch."),
+        TrainingDevice.Cuda => Device.Cuda(0),
+        _ => TorchRuntime.IsCudaAvailable ? Device.Cuda(0) : Device.Cpu,
+    };
+
+    private static Optimizer CreateOptimizer(Backbone network, ImageClassificationTrainerOptions options)
+    {
+        var headPrefix = network.ClassifierName + ".";
+        var parameters = network.NamedParameters().ToList();
+        var backbone = parameters.Where(p => !p.Key.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.Value);
+        var head = parameters.Where(p => p.Key.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.Value);
+        ParameterGroup[] groups = [new(backbone), new(head, learningRate: options.LearningRate * options.HeadLearningRateMultiplier)];
+        return options.Optimizer == OptimizerKind.AdamW
+            ? new AdamW(groups, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay })
+            : new Sgd(groups, new SgdOptions { LearningRate = options.LearningRate, Momentum = options.Momentum, Nesterov = options.Nesterov, WeightDecay = options.WeightDecay });
+    }
+}

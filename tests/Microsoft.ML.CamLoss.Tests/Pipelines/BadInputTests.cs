@@ -1,0 +1,185 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Torch;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+
+/// <summary>Each mistake a user can make with the pipeline API gets an error that names the file, class or step and says what to do.</summary>
+[TestClass]
+public sealed class BadInputTests
+{
+    private string _directory = null!;
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("camloss-bad-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [TestMethod]
+    public void Fit_PretrainedWeightsWithOtherClassCount_ThrowsNamingBothCountsAndTheFix()
+    {
+        var (ml, data) = Flowers();
+        var weights = Path.Combine(_directory, "ten-classes.camlossw");
+        using (var tenClasses = Backbones.Create(Architecture.ResNet8, 10))
+        {
+            tenClasses.SaveWeights(weights);
+        }
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing(ml)));
+        StringAssert.Contains(error.Message, weights);
+        StringAssert.Contains(error.Message, "classifier for 10 classes");
+        StringAssert.Contains(error.Message, "the data has 12 classes");
+        StringAssert.Contains(error.Message, "ReplaceClassifier = true");
+
+        using var model = Trainer(ml, o => { o.PretrainedWeightsPath = weights; o.ReplaceClassifier = true; }).Fit(data, Preprocessing(ml));
+        Assert.HasCount(12, model.ClassNames);
+    }
+
+    [TestMethod]
+    public void Fit_PretrainedWeightsOfAnotherArchitecture_ThrowsNamingTheKeys()
+    {
+        var (ml, data) = Flowers();
+        var weights = Path.Combine(_directory, "resnet20.camlossw");
+        using (var other = Backbones.Create(Architecture.ResNet20, 12))
+        {
+            other.SaveWeights(weights);
+        }
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing(ml)));
+        StringAssert.Contains(error.Message, "do not fit CifarResNet");
+        StringAssert.Contains(error.Message, "unexpected keys: layer1.1.conv1.weight");
+    }
+
+    [TestMethod]
+    public void Transform_LabelUnseenInTraining_ThrowsNamingTheClassAndAnImage()
+    {
+        var (ml, data) = Flowers();
+        using var model = Trainer(ml, _ => { }).Fit(data, Preprocessing(ml));
+        var renamed = ImageDataset.FromEnumerable(
+            data.Take(3), s => s.Image, s => s.Label == 0 ? "orchid" : data.Classes[s.Label]);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => model.Transform(renamed));
+        StringAssert.Contains(error.Message, "labelled 'orchid'");
+        StringAssert.Contains(error.Message, "a class the model was not trained on");
+        StringAssert.Contains(error.Message, data[0].Image.Name);
+    }
+
+    [TestMethod]
+    public void Load_CorruptedWeights_ThrowsModelFileExceptionSayingCorrupt()
+    {
+        var path = SavedModel();
+        var bytes = File.ReadAllBytes(path);
+        var weights = FindEntryData(path, bytes);
+        bytes[weights + 100] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, "corrupt");
+    }
+
+    [TestMethod]
+    public void Load_ModelFromNewerFormatVersion_ThrowsSayingToUpdate()
+    {
+        var path = SavedModel();
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("manifest.json")!;
+            JsonObject manifest;
+            using (var stream = entry.Open())
+            {
+                manifest = JsonNode.Parse(stream)!.AsObject();
+            }
+
+            manifest["formatVersion"] = ModelArchive.FormatVersion + 1;
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            writer.Write(manifest.ToJsonString());
+        }
+
+        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, $"format version {ModelArchive.FormatVersion + 1}");
+        StringAssert.Contains(error.Message, "update Microsoft.ML.CamLoss", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [TestMethod]
+    public void Load_PyTorchCheckpoint_ThrowsPointingToLoadPyTorchCheckpoint()
+    {
+        var checkpoint = SharedData.Require("pretrained/cifar10-resnet/resnet20-12fca82f.th");
+        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(checkpoint));
+        StringAssert.Contains(error.Message, "PyTorch checkpoint");
+        StringAssert.Contains(error.Message, "LoadPyTorchCheckpoint");
+    }
+
+    [TestMethod]
+    public void Fit_LossBecomesNaN_ThrowsNamingEpochAndStepAndKeepsTheLastCheckpoint()
+    {
+        var (ml, data) = Flowers();
+        var checkpoints = Path.Combine(_directory, "run");
+        var poisoned = new NaNAfter(data.Count);      // a camera that starts sending NaN pixels during the second epoch
+        var preprocessing = Preprocessing(ml).Append(poisoned);
+        var trainer = Trainer(ml, o => { o.Epochs = 3; o.CheckpointDirectory = checkpoints; });
+
+        var error = Assert.ThrowsExactly<TrainingDivergedException>(() => trainer.Fit(data, preprocessing));
+        Assert.AreEqual(1, error.Epoch);
+        StringAssert.Contains(error.Message, $"at epoch 2 (0-based 1), step {error.Step} of 8");
+        StringAssert.Contains(error.Message, "NaN");
+        Assert.AreEqual(Path.Combine(checkpoints, ImageClassificationTrainer.CheckpointFileName), error.CheckpointPath);
+        using var checkpoint = ModelArchive.Open(error.CheckpointPath!, ModelArchive.CheckpointKind);
+        Assert.AreEqual(1, checkpoint.Manifest["position"]!["epoch"]!.GetValue<int>());
+    }
+
+    private static (CamLossContext Ml, ImageDataset Data) Flowers()
+    {
+        var ml = new CamLossContext(seed: 3);
+        return (ml, ml.Data.LoadImageFolder(Path.Combine(SharedData.Require("flowers12"), "test")));
+    }
+
+    private static ImagePipeline Preprocessing(CamLossContext ml) =>
+        ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.NormalizeImageNet()).Pipeline;
+
+    private static CamLossImageClassificationTrainer Trainer(CamLossContext ml, Action<CamLossImageClassificationTrainer.Options> configure)
+    {
+        var options = new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 32, LearningRate = 0.05, CamLossStartEpoch = 0 };
+        configure(options);
+        return ml.MulticlassClassification.Trainers.CamLoss(options);
+    }
+
+    private string SavedModel()
+    {
+        var (ml, data) = Flowers();
+        using var model = Trainer(ml, _ => { }).Fit(data, Preprocessing(ml));
+        var path = Path.Combine(_directory, "model.camloss");
+        model.Save(path);
+        return path;
+    }
+
+    /// <summary>Offset of the first byte of the weights entry's data in the zip.</summary>
+    private static int FindEntryData(string path, byte[] bytes)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        var name = zip.Entries.Single(e => e.FullName.StartsWith("weights", StringComparison.Ordinal)).FullName;
+        var header = System.Text.Encoding.ASCII.GetBytes(name);
+        var at = bytes.AsSpan().IndexOf(header);
+        Assert.IsGreaterThan(0, at);
+        return at + header.Length + 64;
+    }
+
+    /// <summary>Passes images through unchanged until it has seen <c>count</c>, then makes every one NaN.</summary>
+    private sealed class NaNAfter(int count) : IImageTransform
+    {
+        private int _seen;
+
+        public Tensor Apply(Tensor image, SeededRandom random) =>
+            Interlocked.Increment(ref _seen) > count ? image * double.NaN : image.Clone();
+
+        public IReadOnlyList<IImageTransform> ForScoring() => [];
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.TrainingHost;
+
+// Usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume]
+// Prints every log message on its own line (the test waits for "Checkpoint written") and the
+// final weights' file when it finishes.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume]");
+    return 2;
+}
+
+var ml = new CamLossContext(logger: new ConsoleLogger());
+var pipeline = ResumeScenario.Pipeline(ml, args[1]);
+var data = ResumeScenario.Data(ml, args[0]);
+using var model = args.Contains("--resume") ? pipeline.Resume(args[1], data) : pipeline.Fit(data);
+model.Save(Path.Combine(args[1], "final.camloss"));
+Console.WriteLine("done");
+return 0;
+
+/// <summary>Writes every message to standard output, flushed.</summary>
+internal sealed class ConsoleLogger : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        Console.WriteLine(formatter(state, exception));
+        Console.Out.Flush();
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+
+namespace Microsoft.ML.CamLoss.TrainingHost;
+
+/// <summary>
+/// The deterministic run the resume tests interrupt: CAM-loss on ResNet-8 at 32×32 with random
+/// crops, flips, warm-up and cosine decay, so that every piece of state a resume must restore
+/// (weights, BN statistics, momentum, schedule position, α, data order, augmentation) matters.
+/// </summary>
+public static class ResumeScenario
+{
+    /// <summary>Epochs of the run.</summary>
+    public const int Epochs = 4;
+
+    /// <summary>The pipeline, writing checkpoints to <paramref name="checkpointDirectory"/>.</summary>
+    public static ImageClassificationPipeline Pipeline(CamLossContext ml, string checkpointDirectory) =>
+        ml.Transforms.LoadImages()
+            .Append(ml.Transforms.ResizeImages(36, 36))
+            .Append(ml.Transforms.RandomCrop(32, 32))
+            .Append(ml.Transforms.HorizontalFlip())
+            .Append(ml.Transforms.NormalizeImageNet())
+            .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
+            {
+                Architecture = Architecture.ResNet8,
+                Epochs = Epochs,
+                BatchSize = 32,
+                LearningRate = 0.05,
+                WarmupEpochs = 1,
+                Nesterov = true,
+                CamLossStartEpoch = 1,
+                Seed = 7,
+                Deterministic = true,
+                CheckpointDirectory = checkpointDirectory,
+                ProgressInterval = 2,
+            }));
+
+    /// <summary>The training data: flowers12's 240 test images (small, so a run takes seconds).</summary>
+    public static ImageDataset Data(CamLossContext ml, string flowers12) => ml.Data.LoadImageFolder(Path.Combine(flowers12, "test"));
+}
