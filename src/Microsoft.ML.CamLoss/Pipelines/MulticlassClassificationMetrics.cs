@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Microsoft.ML.CamLoss.Pipelines;
 
 /// <summary>
@@ -136,5 +138,31 @@ public sealed class MulticlassClassificationMetrics
         var topK = topKHits.Select(h => h / n).ToArray();
         var perClass = Enumerable.Range(0, classes).Select(c => classTotals[c] == 0 ? 0 : classLogLoss[c] / classTotals[c]).ToArray();
         return new MulticlassClassificationMetrics(micro, macro, logLoss, reduction, k, topK[^1], topK, perClass, new ConfusionMatrix(counts, classNames));
+    }
+
+    /// <summary>
+    /// The metrics as JSON, keys named as the properties (<c>MicroAccuracy</c>, <c>MacroAccuracy</c>,
+    /// <c>LogLoss</c>, <c>LogLossReduction</c>, <c>TopKPredictionCount</c>, <c>TopKAccuracy</c>,
+    /// <c>PerClassLogLoss</c>, <c>ConfusionMatrix</c> with <c>ClassNames</c> and <c>Counts[truth][predicted]</c>).
+    /// </summary>
+    public JsonObject ToJson()
+    {
+        var matrix = ConfusionMatrix;
+        var n = matrix.NumberOfClasses;
+        return new JsonObject
+        {
+            ["MicroAccuracy"] = MicroAccuracy,
+            ["MacroAccuracy"] = MacroAccuracy,
+            ["LogLoss"] = LogLoss,
+            ["LogLossReduction"] = LogLossReduction,
+            ["TopKPredictionCount"] = TopKPredictionCount,
+            ["TopKAccuracy"] = TopKAccuracy,
+            ["PerClassLogLoss"] = new JsonArray([.. PerClassLogLoss.Select(v => JsonValue.Create(v))]),
+            ["ConfusionMatrix"] = new JsonObject
+            {
+                ["ClassNames"] = new JsonArray([.. matrix.ClassNames.Select(c => JsonValue.Create(c))]),
+                ["Counts"] = new JsonArray([.. Enumerable.Range(0, n).Select(t => (JsonNode)new JsonArray([.. Enumerable.Range(0, n).Select(p => JsonValue.Create(matrix.GetCount(t, p)))]))]),
+            },
+        };
     }
 }

@@ -43,32 +43,10 @@ internal sealed class RunLog : IDisposable
         };
         if (progress.Validation is { } validation)
         {
-            line["validation"] = Metrics(validation);
+            line["validation"] = validation.ToJson();
         }
 
         _writer.WriteLine(line.ToJsonString(ManifestJson.Options));
-    }
-
-    /// <summary>The metrics as JSON with ML.NET's names (also what <c>camloss evaluate --json</c> prints).</summary>
-    public static JsonObject Metrics(MulticlassClassificationMetrics metrics)
-    {
-        var matrix = metrics.ConfusionMatrix;
-        var n = matrix.NumberOfClasses;
-        return new JsonObject
-        {
-            ["MicroAccuracy"] = metrics.MicroAccuracy,
-            ["MacroAccuracy"] = metrics.MacroAccuracy,
-            ["LogLoss"] = metrics.LogLoss,
-            ["LogLossReduction"] = metrics.LogLossReduction,
-            ["TopKPredictionCount"] = metrics.TopKPredictionCount,
-            ["TopKAccuracy"] = metrics.TopKAccuracy,
-            ["PerClassLogLoss"] = new JsonArray([.. metrics.PerClassLogLoss.Select(v => JsonValue.Create(v))]),
-            ["ConfusionMatrix"] = new JsonObject
-            {
-                ["ClassNames"] = new JsonArray([.. matrix.ClassNames.Select(c => JsonValue.Create(c))]),
-                ["Counts"] = new JsonArray([.. Enumerable.Range(0, n).Select(t => (JsonNode)new JsonArray([.. Enumerable.Range(0, n).Select(p => JsonValue.Create(matrix.GetCount(t, p)))]))]),
-            },
-        };
     }
 
     public void Dispose() => _writer.Dispose();
