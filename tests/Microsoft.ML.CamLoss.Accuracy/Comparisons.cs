@@ -1,0 +1,111 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Losses;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+
+namespace Microsoft.ML.CamLoss.Accuracy;
+
+/// <summary>The three comparisons of the trainers issue, with CPU-sized settings printed next to the results.</summary>
+internal static class Comparisons
+{
+    /// <summary>Fashion-MNIST (Debian package), ResNet-20, seeds × (cross-entropy, CAM-loss with the adaptive start).</summary>
+    public static void FashionMnist(int epochs, int seeds, int trainImages)
+    {
+        Console.WriteLine($"Fashion-MNIST, ResNet-20, {trainImages} train images (stratified) / 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 28 pad 2 + flip, CAM-loss c = 3 adaptive start (50% train accuracy)");
+        var ce = new List<double>();
+        var cam = new List<double>();
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var ml = new CamLossContext(seed);
+            var all = ml.Data.LoadFashionMnist(DataSplit.Train);
+            var train = trainImages < all.Count ? ml.Data.TrainTestSplit(all, testFraction: 1 - ((double)trainImages / all.Count)).TrainSet : all;
+            var test = ml.Data.LoadFashionMnist(DataSplit.Test);
+            var preprocessing = ml.Transforms.LoadImages()
+                .Append(ml.Transforms.RandomCrop(28, 28, padding: 2))
+                .Append(ml.Transforms.HorizontalFlip())
+                .Append(ml.Transforms.NormalizeImageNet());
+            ce.Add(Experiment.Run($"seed {seed} cross-entropy", ml, preprocessing,
+                ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)), train, test));
+            var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1);
+            options.AdaptiveStart = true;
+            cam.Add(Experiment.Run($"seed {seed} CAM-loss", ml, preprocessing, ml.MulticlassClassification.Trainers.CamLoss(options), train, test));
+        }
+
+        Console.WriteLine($"SUMMARY Fashion-MNIST ResNet-20 {trainImages} images {epochs} epochs, {seeds} seeds: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}");
+    }
+
+    /// <summary>The CUB subset (100 species), ResNet-18 from scratch: cross-entropy vs CAM-loss vs ICASC.</summary>
+    public static void Cub(string root, int epochs, int imageSize)
+    {
+        var resize = imageSize * 8 / 7;
+        Console.WriteLine($"CUB-200-2011 subset (100 species, 2,999 train / 2,903 test), ResNet-18 from scratch, {epochs} epochs, batch 32, SGD lr 0.05 momentum 0.9 wd 5e-4 cosine with 1 warm-up epoch, resize {resize} + random crop {imageSize} + flip (centre crop to score), CAM-loss c = 3 from epoch 1");
+        var ml = new CamLossContext(seed: 1);
+        var train = ml.Data.LoadCub200(root, DataSplit.Train);
+        var test = ml.Data.LoadCub200(root, DataSplit.Test);
+        var preprocessing = ml.Transforms.LoadImages()
+            .Append(ml.Transforms.ResizeImages(resize, resize))
+            .Append(ml.Transforms.RandomCrop(imageSize, imageSize))
+            .Append(ml.Transforms.HorizontalFlip())
+            .Append(ml.Transforms.NormalizeImageNet());
+        T Options<T>(T options)
+            where T : ImageClassificationTrainerOptions
+        {
+            Shared(options, Architecture.ResNet18, epochs, 32, 0.05);
+            options.WarmupEpochs = 1;
+            return options;
+        }
+
+        var results = new[]
+        {
+            ("cross-entropy", Experiment.Run("cross-entropy", ml, preprocessing, ml.MulticlassClassification.Trainers.CrossEntropy(Options(new CrossEntropyImageClassificationTrainer.Options())), train, test)),
+            ("CAM-loss", Experiment.Run("CAM-loss", ml, preprocessing, ml.MulticlassClassification.Trainers.CamLoss(Options(new CamLossImageClassificationTrainer.Options { CamLossStartEpoch = 1 })), train, test)),
+            ("ICASC", Experiment.Run("ICASC", ml, preprocessing, ml.MulticlassClassification.Trainers.Icasc(Options(new IcascImageClassificationTrainer.Options())), train, test)),
+        };
+        Console.WriteLine($"SUMMARY CUB subset ResNet-18 scratch {imageSize}px {epochs} epochs: {string.Join(", ", results.Select(r => $"{r.Item1} {100 * r.Item2:F2} %"))}");
+    }
+
+    /// <summary>cifar10-jpeg: the published ResNet-56 as teacher, a ResNet-20 student from scratch: baseline, KD, AT, CCM.</summary>
+    public static void Distillation(string root, string teacher, int epochs, int trainImages)
+    {
+        Console.WriteLine($"cifar10-jpeg, teacher ResNet-56 (published checkpoint), student ResNet-20 from scratch on {trainImages} training images (stratified), 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 32 pad 4 + flip, KD τ 4 β 0.5, AT γ 10, CCM γ 1");
+        var ml = new CamLossContext(seed: 1);
+        var all = ml.Data.LoadImageFolder(Path.Combine(root, "train"));
+        var train = trainImages < all.Count ? ml.Data.TrainTestSplit(all, testFraction: 1 - ((double)trainImages / all.Count)).TrainSet : all;
+        var test = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
+        var preprocessing = ml.Transforms.LoadImages()
+            .Append(ml.Transforms.RandomCrop(32, 32, padding: 4))
+            .Append(ml.Transforms.HorizontalFlip())
+            .Append(ml.Transforms.NormalizeImageNet());
+        CcmDistillationTrainer Student(DistillationMethod method)
+        {
+            var options = Shared(new CcmDistillationTrainer.Options { TeacherPath = teacher, TeacherArchitecture = Architecture.ResNet56, Method = method }, Architecture.ResNet20, epochs, 128, 0.1);
+            return ml.MulticlassClassification.Trainers.CcmDistillation(options);
+        }
+
+        using (var model = ml.Model.LoadPyTorchCheckpoint(teacher, Architecture.ResNet56, [.. test.Classes], ml.Transforms.NormalizeImageNet().Pipeline, [3, 32, 32]))
+        {
+            Console.WriteLine($"RESULT teacher ResNet-56: test MicroAccuracy {ml.MulticlassClassification.Evaluate(model.Transform(test)).MicroAccuracy:P2}");
+        }
+
+        var results = new[]
+        {
+            ("baseline (CE)", Experiment.Run("baseline", ml, preprocessing, ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)), train, test)),
+            ("KD", Experiment.Run("KD", ml, preprocessing, Student(DistillationMethod.Kd), train, test)),
+            ("AT", Experiment.Run("AT", ml, preprocessing, Student(DistillationMethod.At), train, test)),
+            ("CCM", Experiment.Run("CCM", ml, preprocessing, Student(DistillationMethod.Ccm), train, test)),
+        };
+        Console.WriteLine($"SUMMARY cifar10-jpeg ResNet-56 → ResNet-20, {trainImages} images, {epochs} epochs: {string.Join(", ", results.Select(r => $"{r.Item1} {100 * r.Item2:F2} %"))}");
+    }
+
+    private static T Shared<T>(T options, Architecture architecture, int epochs, int batch, double learningRate)
+        where T : ImageClassificationTrainerOptions
+    {
+        options.Architecture = architecture;
+        options.Epochs = epochs;
+        options.BatchSize = batch;
+        options.LearningRate = learningRate;
+        options.ProgressInterval = 50;
+        return options;
+    }
+}

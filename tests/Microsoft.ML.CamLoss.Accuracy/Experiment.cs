@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+
+namespace Microsoft.ML.CamLoss.Accuracy;
+
+/// <summary>One training run of a comparison: a name, a trainer, and the test accuracy it reached.</summary>
+internal static class Experiment
+{
+    /// <summary>Trains <paramref name="trainer"/> on <paramref name="train"/>, evaluates on <paramref name="test"/>, prints and returns test MicroAccuracy.</summary>
+    public static double Run(string name, CamLossContext ml, ImageTransformEstimator preprocessing, ImageClassificationTrainer trainer, ImageDataset train, ImageDataset test)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.IsEpochEnd)
+            {
+                Console.WriteLine($"  {name}: {p}");
+            }
+        });
+        using var model = preprocessing.Append(trainer).Fit(train, progress);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT {name}: test MicroAccuracy {metrics.MicroAccuracy:P2}, MacroAccuracy {metrics.MacroAccuracy:P2}, LogLoss {metrics.LogLoss:F4}, top-{metrics.TopKPredictionCount} {metrics.TopKAccuracy:P2}, {clock.Elapsed.TotalMinutes:F1} min"));
+        return metrics.MicroAccuracy;
+    }
+
+    /// <summary>Mean ± sample standard deviation, in percent.</summary>
+    public static string MeanStd(IReadOnlyList<double> values)
+    {
+        var mean = values.Average();
+        var std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return string.Create(CultureInfo.InvariantCulture, $"{100 * mean:F2} ± {100 * std:F2} %");
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

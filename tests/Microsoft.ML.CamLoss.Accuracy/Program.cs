@@ -1,0 +1,27 @@
+// Real training runs (not tests): accuracy comparisons whose results the README's table reports.
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- fashion [epochs] [seeds] [training images]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- cub [epochs] [image size]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
+using Microsoft.ML.CamLoss.Accuracy;
+using Microsoft.ML.CamLoss.Torch;
+
+var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
+Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, libtorch {TorchRuntime.TorchVersion}, CUDA {TorchRuntime.IsCudaAvailable}");
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+switch (args.FirstOrDefault())
+{
+    case "fashion":
+        Comparisons.FashionMnist(epochs: Arg(1, 3), seeds: Arg(2, 3), trainImages: Arg(3, 20000));
+        break;
+    case "cub":
+        Comparisons.Cub(Path.Combine(shared, "cub200-subset/CUB_200_2011"), epochs: Arg(1, 6), imageSize: Arg(2, 112));
+        break;
+    case "distill":
+        Comparisons.Distillation(Path.Combine(shared, "cifar10-jpeg"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), epochs: Arg(1, 3), trainImages: Arg(2, 10000));
+        break;
+    default:
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill [arguments]");
+        return 2;
+}
+
+return 0;
