@@ -27,7 +27,7 @@ public sealed partial class ReadmeExamplesTests
         {
             var compilation = CSharpCompilation.Create(
                 $"ReadmeBlock{i}",
-                [CSharpSyntaxTree.ParseText(blocks[i], new CSharpParseOptions(LanguageVersion.Preview))],
+                [CSharpSyntaxTree.ParseText(blocks[i], new CSharpParseOptions(LanguageVersion.Preview)), CSharpSyntaxTree.ParseText(ImplicitUsings, new CSharpParseOptions(LanguageVersion.Preview))],
                 references,
                 new CSharpCompilationOptions(OutputKind.ConsoleApplication, allowUnsafe: true));
             using var output = new MemoryStream();
@@ -36,6 +36,11 @@ public sealed partial class ReadmeExamplesTests
             Assert.IsTrue(result.Success, $"README block {i + 1} does not compile:\n{string.Join("\n", errors)}");
         }
     }
+
+    /// <summary>The global usings a <c>dotnet new console</c> project has (ImplicitUsings), which README readers compile with.</summary>
+    private const string ImplicitUsings =
+        "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; " +
+        "global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
 
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
