@@ -106,6 +106,7 @@ internal static class Comparisons
         options.BatchSize = batch;
         options.LearningRate = learningRate;
         options.ProgressInterval = 50;
+        options.Threads = int.TryParse(Environment.GetEnvironmentVariable("CAMLOSS_THREADS"), out var threads) ? threads : null;
         return options;
     }
 }
