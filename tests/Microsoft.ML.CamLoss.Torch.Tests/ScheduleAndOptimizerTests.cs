@@ -52,4 +52,84 @@ public sealed class ScheduleAndOptimizerTests
         var ex = Assert.ThrowsExactly<ArgumentException>(() => new Sgd(Array.Empty<Tensor>(), new SgdOptions()));
         StringAssert.Contains(ex.Message, "no parameters");
     }
+
+    [TestMethod]
+    [DataRow("sgd")]
+    [DataRow("adamw")]
+    public void Optimizer_StateDictLoadedIntoANewOptimizer_ContinuesExactlyAsTheOriginal(string kind)
+    {
+        static Optimizer Create(string kind, IEnumerable<Tensor> parameters) => kind == "sgd"
+            ? new Sgd(parameters, new SgdOptions { LearningRate = 0.1, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3 })
+            : new AdamW(parameters, new AdamWOptions { LearningRate = 0.01, AmsGrad = true });
+
+        static void Step(Module<Tensor, Tensor> model, Optimizer optimizer, int step)
+        {
+            using var scope = new TensorScope();
+            TorchRuntime.ManualSeed((ulong)step);
+            var loss = model.Forward(Tensor.Randn([4, 3, 8, 8])).Square().Mean();
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+        }
+
+        TorchRuntime.ManualSeed(3);
+        using var original = new SmallCnn();
+        using var optimizer = Create(kind, original.Parameters());
+        for (var step = 0; step < 3; step++)
+        {
+            Step(original, optimizer, step);
+        }
+
+        using var copy = new SmallCnn();
+        using (var scope = new TensorScope())
+        {
+            copy.LoadStateDict(original.StateDict());
+        }
+
+        using var restored = Create(kind, copy.Parameters());
+        var state = optimizer.StateDict();
+        restored.LoadStateDict(state);
+        foreach (var tensor in state.Values)
+        {
+            tensor.Dispose();
+        }
+
+        Assert.AreEqual(3, restored.StepCount);
+        for (var step = 3; step < 6; step++)
+        {
+            Step(original, optimizer, step);
+            Step(copy, restored, step);
+        }
+
+        using var check = new TensorScope();
+        var a = original.StateDict();
+        var b = copy.StateDict();
+        foreach (var key in a.Keys)
+        {
+            TensorAssert.Equal(a[key], b[key], key);
+        }
+    }
+
+    [TestMethod]
+    public void Optimizer_StateDictOfAnotherModel_ThrowsNamingTheKey()
+    {
+        using var small = new SmallCnn(channels: 4);
+        using var large = new SmallCnn(channels: 8);
+        using var a = new Sgd(small.Parameters(), new SgdOptions { Momentum = 0.9 });
+        using var b = new Sgd(large.Parameters(), new SgdOptions { Momentum = 0.9 });
+        using (var scope = new TensorScope())
+        {
+            var loss = small.Forward(Tensor.Randn([2, 3, 8, 8])).Sum();
+            loss.Backward();
+            a.Step();
+        }
+
+        var state = a.StateDict();
+        var error = Assert.ThrowsExactly<ArgumentException>(() => b.LoadStateDict(state));
+        StringAssert.Contains(error.Message, "momentum_buffer");
+        foreach (var tensor in state.Values)
+        {
+            tensor.Dispose();
+        }
+    }
 }
