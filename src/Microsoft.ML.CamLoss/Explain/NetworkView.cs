@@ -71,6 +71,6 @@ internal static class NetworkView
             }
         }
 
-        return Tensor.FromSpan<byte>(target, [outHeight, outWidth, channels]);
+        return scope.MoveOut(Tensor.FromSpan<byte>(target, [outHeight, outWidth, channels]));
     }
 }
