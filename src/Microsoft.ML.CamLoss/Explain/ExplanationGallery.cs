@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Torch;
@@ -17,9 +18,11 @@ namespace Microsoft.ML.CamLoss.Explain;
 /// pictures become 128×128), so every input pixel is a visible square.
 /// </para>
 /// <para>
-/// CAM and CAAM come from the model's prediction engine at feature resolution
-/// (<see cref="MapResolution.Feature"/>), Grad-CAM from a gradient pass at the same last feature
-/// map. Each map is min-max normalised and resized bilinearly in one step from its feature
+/// CAM and CAAM come from the model's scoring code (what its prediction engine returns) at feature
+/// resolution (<see cref="MapResolution.Feature"/>), Grad-CAM from a gradient pass at the same last
+/// feature map. For these backbones, which end in global average pooling and one linear layer,
+/// Grad-CAM works out to <c>ReLU(CAM) / (H·W)</c>: after normalising it is the CAM with its negative
+/// part flattened to the lowest colour (see <see cref="GalleryEntry.GradCam"/>). Each map is min-max normalised and resized bilinearly in one step from its feature
 /// resolution to the shown picture's size (<see cref="HeatmapRenderer.Overlay"/>), rather than
 /// first to the input size and then again to the enlarged size, so all three maps are treated
 /// alike and interpolated once. Colours are jet at opacity 0.5: red is the map's maximum, dark blue
@@ -39,6 +42,9 @@ public static class ExplanationGallery
 
     /// <summary>Pixels of white between rows in <see cref="GalleryFileName"/>.</summary>
     public const int RowGap = 12;
+
+    /// <summary>Images per forward pass (small: the Grad-CAM pass keeps its activations for the backward pass).</summary>
+    private const int BatchSize = 8;
 
     private const double Opacity = 0.5;
     private const Colormap Colors = Colormap.Jet;
@@ -79,49 +85,78 @@ public static class ExplanationGallery
         }
 
         var directory = Directory.CreateDirectory(outputDirectory).FullName;
-        var engine = model.CreatePredictionEngine(new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = MapResolution.Feature });
-        var picks = GallerySelection.Pick(data, count, seed);
-        var entries = new List<GalleryEntry>(picks.Length);
+        var samples = GallerySelection.Pick(data, count, seed).Select(i => data[i]).ToArray();
+        var entries = new List<GalleryEntry>(samples.Length);
+        var rows = new List<RgbImage>(samples.Length);
         var scale = 1;
         long[] size = [];
-
-        using var scope = new TensorScope();
-        var rows = new List<Tensor>(picks.Length);
-        for (var i = 0; i < picks.Length; i++)
+        for (var start = 0; start < samples.Length; start += BatchSize)
         {
-            using var imageScope = new TensorScope();
-            var sample = data[picks[i]];
-            var prediction = engine.Predict(sample.Image);
-            var decoded = ImageDecoding.DecodeRgb(sample.Image);
-            var input = model.Preprocessing.Apply(decoded.Permute(2, 0, 1), new SeededRandom(0));
-            var gradCam = GradCam.Compute(model, input, prediction.PredictedLabelIndex);
-
-            var view = NetworkView.Geometric(model.Preprocessing, decoded);
-            var factor = NetworkView.Scale(view.Size(1), view.Size(2));
-            if (i == 0)
+            using var scope = new TensorScope();
+            var chunk = samples.AsSpan(start, Math.Min(BatchSize, samples.Length - start)).ToArray();
+            var decoded = chunk.Select(s => ImageDecoding.DecodeRgb(s.Image)).ToArray();
+            var (predictions, gradCams) = Explain(model, decoded, [.. chunk.Select(s => s.Image.Name)]);
+            for (var j = 0; j < chunk.Length; j++)
             {
-                (scale, size) = (factor, [view.Size(1), view.Size(2)]);
-            }
+                var i = start + j;
+                var view = NetworkView.Geometric(model.Preprocessing, decoded[j]);
+                var factor = NetworkView.Scale(view.Size(1), view.Size(2));
+                if (i == 0)
+                {
+                    (scale, size) = (factor, [view.Size(1), view.Size(2)]);
+                }
 
-            var shown = NetworkView.Enlarge(view, factor);
-            var row = HeatmapRenderer.Grid(
-                [shown, Overlay(shown, prediction.Cam!), Overlay(shown, prediction.Caam!), Overlay(shown, gradCam)],
-                columns: 4,
-                gap: TileGap);
-            var rowFile = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:D3}-row.png");
-            var imageFile = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:D3}-image.png");
-            ImageEncoder.WritePng(Path.Combine(directory, rowFile), row);
-            ImageEncoder.WritePng(Path.Combine(directory, imageFile), shown);
-            rows.Add(imageScope.MoveOut(row));
-            entries.Add(new GalleryEntry(
-                sample.Image.Name, data.Classes[sample.Label], prediction.PredictedLabel, prediction.Score[prediction.PredictedLabelIndex],
-                prediction.Cam!, prediction.Caam!, gradCam, rowFile, imageFile));
+                var shown = NetworkView.Enlarge(view, factor);
+                var prediction = predictions[j];
+                var row = HeatmapRenderer.Grid(
+                    [shown, Overlay(shown, prediction.Cam!), Overlay(shown, prediction.Caam!), Overlay(shown, gradCams[j])],
+                    columns: 4,
+                    gap: TileGap);
+                var rowFile = string.Create(CultureInfo.InvariantCulture, $"{i:D3}-row.png");
+                var imageFile = string.Create(CultureInfo.InvariantCulture, $"{i:D3}-image.png");
+                ImageEncoder.WritePng(Path.Combine(directory, rowFile), row);
+                ImageEncoder.WritePng(Path.Combine(directory, imageFile), shown);
+                rows.Add(RgbImage.FromTensor(row));
+                entries.Add(new GalleryEntry(
+                    chunk[j].Image.Name, data.Classes[chunk[j].Label], prediction.PredictedLabel, prediction.Score[prediction.PredictedLabelIndex],
+                    prediction.Cam!, prediction.Caam!, gradCams[j], rowFile, imageFile));
+            }
         }
 
-        ImageEncoder.WritePng(Path.Combine(directory, GalleryFileName), GalleryLayout.Column(rows, RowGap));
+        using (var scope = new TensorScope())
+        {
+            ImageEncoder.WritePng(Path.Combine(directory, GalleryFileName), GalleryLayout.Column(rows, RowGap));
+        }
+
         var result = new GalleryResult(directory, entries, scale, size);
         GalleryJson.Write(Path.Combine(directory, JsonFileName), result, model.ToString(), data.Name, seed, Colors.ToString().ToLowerInvariant(), Opacity);
         return result;
+    }
+
+    /// <summary>
+    /// Predictions (with CAM and CAAM at feature resolution, from the model's own scoring code, so
+    /// they equal the prediction engine's) and Grad-CAMs of decoded <c>uint8 [H, W, C]</c> images.
+    /// Images whose preprocessed sizes agree go through the network together.
+    /// </summary>
+    private static (ImagePrediction[] Predictions, Heatmap[] GradCams) Explain(ImageClassificationModel model, Tensor[] decoded, string[] sources)
+    {
+        var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = MapResolution.Feature };
+        var inputs = decoded.Select(d => model.Preprocessing.Apply(d.Permute(2, 0, 1), new SeededRandom(0))).ToArray();
+        var predictions = new ImagePrediction[inputs.Length];
+        var gradCams = new Heatmap[inputs.Length];
+        foreach (var group in Enumerable.Range(0, inputs.Length).GroupBy(i => string.Join(",", inputs[i].Shape)))
+        {
+            var members = group.ToArray();
+            var batch = Tensor.Stack([.. members.Select(i => inputs[i])]);
+            var scored = model.Score(batch, [.. members.Select(i => sources[i])], options, camClass: -1);
+            var maps = GradCam.Compute(model, batch, [.. scored.Select(p => p.PredictedLabelIndex)]);
+            for (var k = 0; k < members.Length; k++)
+            {
+                (predictions[members[k]], gradCams[members[k]]) = (scored[k], maps[k]);
+            }
+        }
+
+        return (predictions, gradCams);
     }
 
     private static Tensor Overlay(Tensor image, Heatmap map) => HeatmapRenderer.Overlay(image, map, Opacity, Colors);

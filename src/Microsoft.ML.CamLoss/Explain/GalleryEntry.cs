@@ -41,7 +41,11 @@ public sealed class GalleryEntry
     /// <summary>The class-agnostic activation map (channel sum of the last features) at feature resolution, raw values.</summary>
     public Heatmap Caam { get; }
 
-    /// <summary>The Grad-CAM of the predicted class at feature resolution (non-negative: Grad-CAM ends in a ReLU).</summary>
+    /// <summary>
+    /// The Grad-CAM of the predicted class at feature resolution (non-negative: Grad-CAM ends in a
+    /// ReLU). For these backbones (global average pooling, then one linear layer) it equals
+    /// <c>ReLU(<see cref="Cam"/>) / (H·W)</c>, so it differs from the CAM only where the CAM is negative, and in scale.
+    /// </summary>
     public Heatmap GradCam { get; }
 
     /// <summary>File name (in the gallery folder) of the row picture: image | CAM | CAAM | Grad-CAM.</summary>

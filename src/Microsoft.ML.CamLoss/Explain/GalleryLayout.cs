@@ -6,16 +6,16 @@ namespace Microsoft.ML.CamLoss.Explain;
 internal static class GalleryLayout
 {
     /// <summary>
-    /// The rows (uint8 <c>[H, W, 3]</c>) one under another with <paramref name="gap"/> pixels of
-    /// white between them. Rows of different sizes (a preprocessing without a fixed output size)
-    /// are padded with white at the right and bottom to the largest, so they still line up at the left.
+    /// The rows one under another with <paramref name="gap"/> pixels of white between them, as a
+    /// uint8 <c>[H, W, 3]</c> tensor. Rows of different sizes (a preprocessing without a fixed
+    /// output size) are padded with white at the right and bottom to the largest, so they still
+    /// line up at the left.
     /// </summary>
-    public static Tensor Column(IReadOnlyList<Tensor> rows, int gap)
+    public static Tensor Column(IReadOnlyList<RgbImage> rows, int gap)
     {
         using var scope = new TensorScope();
-        var pictures = rows.Select(RgbImage.FromTensor).ToArray();
-        int height = pictures.Max(p => p.Height), width = pictures.Max(p => p.Width);
-        var tiles = pictures.Select(p => Pad(p, height, width).ToTensor()).ToArray();
+        int height = rows.Max(p => p.Height), width = rows.Max(p => p.Width);
+        var tiles = rows.Select(p => Pad(p, height, width).ToTensor()).ToArray();
         return scope.MoveOut(HeatmapRenderer.Grid(tiles, columns: 1, gap: gap, background: 255));
     }
 

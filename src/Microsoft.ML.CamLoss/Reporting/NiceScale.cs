@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Microsoft.ML.CamLoss.Reporting;
 
 /// <summary>
-/// An axis range rounded out to "nice" tick values (1, 2 or 5 × 10ⁿ apart, about five ticks), as
+/// An axis range rounded out to "nice" tick values (1, 2, 2.5 or 5 × 10ⁿ apart, about five ticks), as
 /// plotting libraries choose them, with tick labels that show as many decimals as the step needs.
 /// </summary>
 internal sealed class NiceScale
@@ -13,7 +13,13 @@ internal sealed class NiceScale
         Min = min;
         Max = max;
         Step = step;
-        var decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step) + 1e-9));
+        // As many decimals as the step needs to be written exactly (0.25 needs 2, 20 none); tiny steps go to exponent form.
+        var decimals = 0;
+        while (decimals <= 6 && Math.Abs((step * Math.Pow(10, decimals)) - Math.Round(step * Math.Pow(10, decimals))) > 1e-6 * step * Math.Pow(10, decimals))
+        {
+            decimals++;
+        }
+
         Format = decimals > 6 ? "0.##E+0" : "F" + decimals.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -70,6 +76,6 @@ internal sealed class NiceScale
     {
         var power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var fraction = rough / power;
-        return power * (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10);
+        return power * (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -60,6 +61,38 @@ public sealed class ExplanationGalleryTests
         AssertPng(result.GalleryPath, (16 * Shown) + (15 * ExplanationGallery.RowGap), RowWidth);
         TestContext.WriteLine($"trained in {run.TrainingTime.TotalSeconds:F1} s; {result.Entries.Count(e => e.IsCorrect)}/16 correct");
         TestContext.AddResultFile(result.GalleryPath);
+    }
+
+    [TestMethod]
+    public void Write_ImageFiles_AreTheNetworkInputEnlargedFourTimesWithNearestNeighbour()
+    {
+        // The picture under the maps is what the network saw: each shown 4×4 block is one input pixel,
+        // the normalised input mapped back to 0–255 (±1 for the float round trip).
+        var run = TinyFlowersRun.Get();
+        using var folder = new Data.TempFolder();
+
+        var result = ExplanationGallery.Write(run.Model, run.Data, folder.Path, count: 3);
+
+        using var scope = new TensorScope();
+        var (mean, std) = (NormalizeTransform.ImageNet.Mean, NormalizeTransform.ImageNet.Std);
+        foreach (var entry in result.Entries)
+        {
+            var shown = ImageDecoder.DecodeFile(Path.Combine(folder.Path, entry.ImageFile)).ToArray<byte>();
+            var input = run.Model.Preprocessing.Apply(ImageSource.FromFile(entry.Source), new SeededRandom(0)).ToArray<float>();
+            Assert.HasCount(Shown * Shown * 3, shown);
+            Assert.HasCount(32 * 32 * 3, input);
+            for (var y = 0; y < Shown; y++)
+            {
+                for (var x = 0; x < Shown; x++)
+                {
+                    for (var c = 0; c < 3; c++)
+                    {
+                        var expected = ((input[(c * 32 * 32) + ((y / 4) * 32) + (x / 4)] * std[c]) + mean[c]) * 255;
+                        Assert.AreEqual(expected, shown[(((y * Shown) + x) * 3) + c], 1.0, $"{entry.Source} ({y}, {x}, {c})");
+                    }
+                }
+            }
+        }
     }
 
     [TestMethod]
