@@ -33,6 +33,10 @@ internal static class RunFacts
                 {
                     facts.AddRange(model.Where(p => p.Value is not null).Select(p => (p.Key, Show(p.Value!))));
                 }
+                else
+                {
+                    missing.Add($"{modelJson} is not a JSON object; its facts are left out.");
+                }
             }
             catch (JsonException e)
             {

@@ -5,7 +5,8 @@ using System.Xml.Linq;
 namespace Microsoft.ML.CamLoss.Reporting;
 
 /// <summary>
-/// A line chart as inline SVG (no script, no external style): a framed plot area with a light
+/// A line chart of training progress as inline SVG (no script, no external style): the horizontal
+/// axis runs from 0 to at least 1 (epochs); a framed plot area with a light
 /// grid at "nice" ticks (<see cref="NiceScale"/>), tick labels, axis titles, a title, a legend on
 /// the title line, and one <c>polyline</c> per series (its <c>data-series</c> names it, its
 /// <c>data-points</c> counts its points), with dots for series that ask for markers. Styling is
@@ -33,14 +34,17 @@ internal static class SvgLineChart
     /// <param name="title">Title drawn above the plot (and the SVG's accessible name).</param>
     /// <param name="xLabel">Title of the horizontal axis.</param>
     /// <param name="yLabel">Title of the vertical axis.</param>
-    /// <param name="series">The lines, drawn in order and coloured from a fixed palette.</param>
+    /// <param name="series">The lines, drawn in order and coloured from a fixed palette; a series without drawable points is left out (also from the legend).</param>
     /// <param name="yInclude">A value the vertical axis must include (e.g. 0 for an error rate), or null.</param>
     /// <param name="yLabelFormat">How tick labels of the vertical axis are written; default the scale's own.</param>
     public static XElement Render(
         string id, string title, string xLabel, string yLabel, IReadOnlyList<ChartSeries> series, double? yInclude = null, Func<double, string>? yLabelFormat = null)
     {
+        series = [.. series.Where(s => s.FinitePoints.Count > 0)];
         var points = series.SelectMany(s => s.FinitePoints).ToArray();
-        double xLow = points.Length > 0 ? points.Min(p => p.X) : 0, xHigh = points.Length > 0 ? points.Max(p => p.X) : 1;
+
+        // Training progress starts at 0 and the axis spans at least one epoch, so a run cut short in its first epoch reads as such.
+        double xLow = Math.Min(0, points.Length > 0 ? points.Min(p => p.X) : 0), xHigh = Math.Max(1, points.Length > 0 ? points.Max(p => p.X) : 1);
         double yLow = points.Length > 0 ? points.Min(p => p.Y) : 0, yHigh = points.Length > 0 ? points.Max(p => p.Y) : 1;
         if (yInclude is { } include)
         {

@@ -48,7 +48,6 @@ public static class TrainingReport
     /// <param name="outputHtmlPath">The HTML file to write.</param>
     /// <exception cref="ArgumentException">A path is null or empty.</exception>
     /// <exception cref="FileNotFoundException">The run folder has no <c>training.jsonl</c> (the message names the file it looked for).</exception>
-    /// <exception cref="InvalidDataException"><c>evaluation.json</c> exists but is not a JSON object.</exception>
     public static void Write(string runDirectory, string outputHtmlPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
@@ -111,17 +110,19 @@ public static class TrainingReport
         var path = Path.Combine(run, EvaluationFileName);
         if (File.Exists(path))
         {
-            JsonObject json;
             try
             {
-                json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not a JSON object.");
+                if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject json)
+                {
+                    return ReportMetrics.FromJson(json, $"test set ({EvaluationFileName})");
+                }
+
+                missing.Add($"{path} is not a JSON object; it is left out.");
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{path} is not valid JSON: {e.Message}", e);
+                missing.Add($"{path} is not valid JSON ({e.Message}); it is left out.");
             }
-
-            return ReportMetrics.FromJson(json, $"test set ({EvaluationFileName})");
         }
 
         var last = history.Epochs.LastOrDefault(r => r.Validation is not null);
@@ -131,7 +132,7 @@ public static class TrainingReport
             return null;
         }
 
-        missing.Add($"No {EvaluationFileName} (test-set evaluation): the metrics and confusion matrix are the validation set's at epoch {last.Epoch + 1}.");
+        missing.Add($"No test-set evaluation ({EvaluationFileName}): the metrics and confusion matrix are the validation set's at epoch {last.Epoch + 1}.");
         return ReportMetrics.FromJson(last.Validation!, string.Create(CultureInfo.InvariantCulture, $"validation set, epoch {last.Epoch + 1}"));
     }
 
@@ -148,7 +149,8 @@ public static class TrainingReport
 
         if (facts.FirstOrDefault(f => f.Name == "epochs finished") is { Value: { } epochs })
         {
-            parts.Add(facts.FirstOrDefault(f => f.Name == "Epochs") is { Value: { } planned } ? $"{epochs} of {planned} epochs" : $"{epochs} epochs");
+            var planned = facts.FirstOrDefault(f => f.Name == "Epochs").Value;
+            parts.Add(epochs == "0" ? "no epoch finished yet" : planned is null ? $"{epochs} epochs" : $"{epochs} of {planned} epochs");
         }
 
         if (evaluation?.MicroAccuracy is { } accuracy)
