@@ -146,16 +146,18 @@ public sealed class ExplanationGalleryTests
     }
 
     [TestMethod]
-    public void Write_CountAboveDataSize_ShowsEveryImageOnce()
+    public void Write_CountAboveDataSize_ShowsEveryImageOnceAndReleasesItsTensors()
     {
         var run = TinyFlowersRun.Get();
         var small = run.Data.Subset([0, 1, 2, 40, 41]);
         using var folder = new Data.TempFolder();
+        var handles = Tensor.LiveHandleCount;
 
         var result = ExplanationGallery.Write(run.Model, small, folder.Path, count: 16);
 
         Assert.HasCount(5, result.Entries);
         CollectionAssert.AreEquivalent(small.Select(s => s.Image.Name).ToArray(), result.Entries.Select(e => e.Source).ToArray());
+        Assert.AreEqual(handles, Tensor.LiveHandleCount, "every tensor the gallery made is disposed");
     }
 
     [TestMethod]
