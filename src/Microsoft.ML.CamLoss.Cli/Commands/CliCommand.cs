@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Microsoft.ML.CamLoss.Cli.Commands;
+
+/// <summary>One <c>camloss</c> sub-command: its <see cref="Command"/> (options and help) and what it does.</summary>
+internal abstract class CliCommand
+{
+    /// <summary>Creates the command.</summary>
+    protected CliCommand(string name, string description) => Command = new Command(name, description);
+
+    /// <summary>The command's options, arguments and help text.</summary>
+    public Command Command { get; }
+
+    /// <summary>Runs the command; errors are thrown (the caller turns them into the one error line).</summary>
+    /// <returns>The exit code.</returns>
+    public abstract int Execute(ParseResult parse, CliContext context);
+
+    /// <summary>Throws a usage error naming the first of <paramref name="options"/> given on the command line, unless <paramref name="applies"/>.</summary>
+    protected static void RejectUnless(ParseResult parse, bool applies, IEnumerable<Option> options, string condition)
+    {
+        if (!applies && options.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+        {
+            throw new CliException($"{given.Name} applies only with {condition}", ExitCodes.Usage);
+        }
+    }
+}
