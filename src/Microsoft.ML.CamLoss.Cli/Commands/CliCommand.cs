@@ -15,10 +15,10 @@ internal abstract class CliCommand
     /// <returns>The exit code.</returns>
     public abstract int Execute(ParseResult parse, CliContext context);
 
-    /// <summary>Throws a usage error naming the first of <paramref name="options"/> given on the command line, unless <paramref name="applies"/>.</summary>
+    /// <summary>Throws a usage error naming the first of <paramref name="options"/> given on the command line (not just defaulted), unless <paramref name="applies"/>.</summary>
     protected static void RejectUnless(ParseResult parse, bool applies, IEnumerable<Option> options, string condition)
     {
-        if (!applies && options.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+        if (!applies && options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
         {
             throw new CliException($"{given.Name} applies only with {condition}", ExitCodes.Usage);
         }
