@@ -26,10 +26,16 @@ internal static partial class ErrorReport
 
     /// <summary>
     /// The message as one line: whitespace runs (newlines included) become one space, ArgumentException's
-    /// "(Parameter 'x')" suffix goes, and exceptions that signal a bug rather than bad input say so.
+    /// "(Parameter 'x')" suffix goes, a cancellation says "cancelled", and exceptions that signal a bug
+    /// rather than bad input say so.
     /// </summary>
     public static string OneLine(Exception error)
     {
+        if (error is OperationCanceledException)
+        {
+            return "cancelled";
+        }
+
         var message = error.Message;
         if (error is ArgumentException { ParamName: { } name })
         {
