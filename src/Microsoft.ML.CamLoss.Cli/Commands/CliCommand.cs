@@ -15,6 +15,19 @@ internal abstract class CliCommand
     /// <returns>The exit code.</returns>
     public abstract int Execute(ParseResult parse, CliContext context);
 
+    /// <summary>Adds <paramref name="options"/> to the command, in help order.</summary>
+    protected void Add(params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            Command.Options.Add(option);
+        }
+    }
+
+    /// <summary><paramref name="value"/>, or a usage error when it is below 1.</summary>
+    protected static int AtLeastOne(int value, string option) =>
+        value >= 1 ? value : throw new CliException($"{option} must be at least 1; got {value}", ExitCodes.Usage);
+
     /// <summary>Throws a usage error naming the first of <paramref name="options"/> given on the command line (not just defaulted), unless <paramref name="applies"/>.</summary>
     protected static void RejectUnless(ParseResult parse, bool applies, IEnumerable<Option> options, string condition)
     {

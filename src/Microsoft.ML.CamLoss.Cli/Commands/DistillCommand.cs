@@ -38,13 +38,7 @@ internal sealed class DistillCommand : CliCommand
     public DistillCommand()
         : base("distill", "Train a student network from a frozen teacher (KD, attention transfer, or CCM) on a data set folder and save it; same run folder, Ctrl+C and --resume as train.")
     {
-        Command.Options.Add(_teacher);
-        Command.Options.Add(_teacherArch);
-        Command.Options.Add(_studentArch);
-        Command.Options.Add(_mode);
-        Command.Options.Add(_temperature);
-        Command.Options.Add(_beta);
-        Command.Options.Add(_gamma);
+        Add(_teacher, _teacherArch, _studentArch, _mode, _temperature, _beta, _gamma);
         _session.AddTo(Command);
     }
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
-using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -13,8 +12,7 @@ internal sealed class EvaluateCommand : CliCommand
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly ModelOptions _model = new();
-    private readonly DataOptions _data = new();
-    private readonly Option<DataSplit?> _split = CliOptions.Enum<DataSplit>("--split", "split", "Which images to score when the data has a train/test split (default test).");
+    private readonly DataOptions _data = new(withSplit: true);
     private readonly Option<bool> _json = CliOptions.Flag("--json", "Write the metrics to stdout as JSON (keys named as the metrics: MicroAccuracy, MacroAccuracy, LogLoss, …), nothing else.");
     private readonly Option<int?> _topK = CliOptions.Value<int>("--top-k", "k of TopKAccuracy (default 5, at most the number of classes).", "k");
     private readonly Option<int?> _batchSize = CliOptions.Value<int>("--batch-size", "Images per forward pass (default 64).", "n");
@@ -25,27 +23,18 @@ internal sealed class EvaluateCommand : CliCommand
     {
         _model.AddTo(Command);
         _data.AddTo(Command);
-        Command.Options.Add(_split);
-        Command.Options.Add(_json);
-        Command.Options.Add(_topK);
-        Command.Options.Add(_batchSize);
+        Add(_json, _topK, _batchSize);
     }
 
     /// <inheritdoc />
     public override int Execute(ParseResult parse, CliContext context)
     {
-        var topK = parse.GetValue(_topK) ?? 5;
-        if (topK < 1)
-        {
-            throw new CliException($"--top-k must be at least 1; got {topK}", ExitCodes.Usage);
-        }
-
-        var source = _data.Open(parse);
-        var data = source.Load(parse.GetValue(_split) ?? DataSplit.Test, _data.LoaderOptions(parse));
+        var topK = AtLeastOne(parse.GetValue(_topK) ?? 5, "--top-k");
+        var (source, data) = _data.LoadSplit(parse);
         var ml = new CamLossContext(seed: 0);
         using var model = _model.Load(parse, ml, data.Classes, "--data");
         context.CancellationToken.ThrowIfCancellationRequested();
-        var scored = model.Transform(data, new ScoringOptions { BatchSize = parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize });
+        var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size") });
         var metrics = ml.MulticlassClassification.Evaluate(scored, topK);
         if (parse.GetValue(_json))
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Explain;
 using Microsoft.ML.CamLoss.Cli.Parsing;
-using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -10,8 +9,7 @@ namespace Microsoft.ML.CamLoss.Cli.Commands;
 internal sealed class ExplainCommand : CliCommand
 {
     private readonly ModelOptions _model = new();
-    private readonly DataOptions _data = new();
-    private readonly Option<DataSplit?> _split = CliOptions.Enum<DataSplit>("--split", "split", "Which images to sample when the data has a train/test split (default test).");
+    private readonly DataOptions _data = new(withSplit: true);
     private readonly Option<string> _out = new("--out") { Description = "The folder to write the gallery to (PNGs and gallery.json).", HelpName = "dir", Required = true };
     private readonly Option<int?> _count = CliOptions.Value<int>("--count", "How many images to explain (default 16).", "n", "-n");
     private readonly Option<int?> _seed = CliOptions.Value<int>("--seed", "Seed of the sample (default 0).", "n");
@@ -22,23 +20,14 @@ internal sealed class ExplainCommand : CliCommand
     {
         _model.AddTo(Command);
         _data.AddTo(Command);
-        Command.Options.Add(_split);
-        Command.Options.Add(_out);
-        Command.Options.Add(_count);
-        Command.Options.Add(_seed);
+        Add(_out, _count, _seed);
     }
 
     /// <inheritdoc />
     public override int Execute(ParseResult parse, CliContext context)
     {
-        var count = parse.GetValue(_count) ?? 16;
-        if (count < 1)
-        {
-            throw new CliException($"--count must be at least 1; got {count}", ExitCodes.Usage);
-        }
-
-        var source = _data.Open(parse);
-        var data = source.Load(parse.GetValue(_split) ?? DataSplit.Test, _data.LoaderOptions(parse));
+        var count = AtLeastOne(parse.GetValue(_count) ?? 16, "--count");
+        var (_, data) = _data.LoadSplit(parse);
         using var model = _model.Load(parse, new CamLossContext(seed: 0), data.Classes, "--data");
         var output = Path.GetFullPath(parse.GetRequiredValue(_out));
         ExplanationBackend.WriteGallery(model, data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));

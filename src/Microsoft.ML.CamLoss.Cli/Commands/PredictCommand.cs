@@ -31,25 +31,15 @@ internal sealed class PredictCommand : CliCommand
     {
         _model.AddTo(Command);
         Command.Arguments.Add(_images);
-        Command.Options.Add(_top);
-        Command.Options.Add(_cam);
-        Command.Options.Add(_opacity);
-        Command.Options.Add(_colormap);
-        Command.Options.Add(_classes);
-        Command.Options.Add(_json);
+        Add(_top, _cam, _opacity, _colormap, _classes, _json);
     }
 
     /// <inheritdoc />
     public override int Execute(ParseResult parse, CliContext context)
     {
         var images = parse.GetRequiredValue(_images);
-        var top = parse.GetValue(_top) ?? 5;
+        var top = AtLeastOne(parse.GetValue(_top) ?? 5, "--top");
         var opacity = parse.GetValue(_opacity) ?? 0.5;
-        if (top < 1)
-        {
-            throw new CliException($"--top must be at least 1; got {top}", ExitCodes.Usage);
-        }
-
         if (!(opacity is >= 0 and <= 1))
         {
             throw new CliException($"--opacity must be between 0 and 1; got {Invariant.Format(opacity)}", ExitCodes.Usage);

@@ -19,13 +19,9 @@ internal sealed class TrainCommand : CliCommand
     public TrainCommand()
         : base("train", "Train an image classifier on a data set folder and save it; the run folder keeps checkpoints, training.jsonl and the test metrics. Ctrl+C stops with a checkpoint; --resume continues.")
     {
-        Command.Options.Add(_arch);
-        Command.Options.Add(_loss);
+        Add(_arch, _loss);
         _session.AddTo(Command);
-        foreach (var option in _cam.All.Concat(_icasc.All))
-        {
-            Command.Options.Add(option);
-        }
+        Add([.. _cam.All, .. _icasc.All]);
     }
 
     /// <inheritdoc />
