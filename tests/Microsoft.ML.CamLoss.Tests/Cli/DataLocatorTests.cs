@@ -87,6 +87,23 @@ public sealed class DataLocatorTests
     }
 
     [TestMethod]
+    public void Open_DebianFashionMnist_IsIdxWithFashionClassNames()
+    {
+        if (!Directory.Exists(Idx.DebianFashionMnistFolder))
+        {
+            Assert.Inconclusive($"{Idx.DebianFashionMnistFolder} is not present (Debian package dataset-fashion-mnist).");
+        }
+
+        var source = DataLocator.Open(Idx.DebianFashionMnistFolder, DataFormat.Auto);
+        Assert.AreEqual(DataFormat.Idx, source.Format);
+        Assert.IsTrue(source.HasTestSplit);
+        Assert.IsTrue(source.IsGrayscale);
+        var test = source.Load(DataSplit.Test, new ImageDatasetOptions());
+        Assert.AreEqual(10_000, test.Count);
+        Assert.AreEqual("T-shirt/top", test.Classes[0]);
+    }
+
+    [TestMethod]
     public void Open_FileInsteadOfFolder_ThrowsSayingItIsAFile()
     {
         var file = Path.Combine(_directory, "data.zip");
