@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.ML.CamLoss.Cli.Output;
+using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.Pipelines;
+
+namespace Microsoft.ML.CamLoss.Cli.Commands;
+
+/// <summary><c>camloss evaluate</c>: a model's metrics and confusion matrix on a data set (or, with <c>--json</c>, the metrics as JSON on stdout).</summary>
+internal sealed class EvaluateCommand : CliCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly ModelOptions _model = new();
+    private readonly DataOptions _data = new(withSplit: true);
+    private readonly Option<bool> _json = CliOptions.Flag("--json", "Write the metrics to stdout as JSON (keys named as the metrics: MicroAccuracy, MacroAccuracy, LogLoss, …), nothing else.");
+    private readonly Option<int?> _topK = CliOptions.Value<int>("--top-k", "k of TopKAccuracy (default 5, at most the number of classes).", "k");
+    private readonly Option<int?> _batchSize = CliOptions.Value<int>("--batch-size", "Images per forward pass (default 64).", "n");
+
+    /// <summary>Creates the command and its options.</summary>
+    public EvaluateCommand()
+        : base("evaluate", "Score a model (or a PyTorch checkpoint with --arch) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
+    {
+        _model.AddTo(Command);
+        _data.AddTo(Command);
+        Add(_json, _topK, _batchSize);
+    }
+
+    /// <inheritdoc />
+    public override int Execute(ParseResult parse, CliContext context)
+    {
+        var topK = AtLeastOne(parse.GetValue(_topK) ?? 5, "--top-k");
+        var (source, data) = _data.LoadSplit(parse);
+        var ml = new CamLossContext(seed: 0);
+        using var model = _model.Load(parse, ml, data.Classes, "--data");
+        context.CancellationToken.ThrowIfCancellationRequested();
+        var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size") });
+        var metrics = ml.MulticlassClassification.Evaluate(scored, topK);
+        if (parse.GetValue(_json))
+        {
+            context.Stdout.WriteLine(metrics.ToJson().ToJsonString(Indented));
+        }
+        else
+        {
+            MetricsWriter.Write(Consoles.Create(context), metrics, data.Count, $"{model} on {data.Count} images of {source.Root}");
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Microsoft.ML.CamLoss.Cli.Explain;
+using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.Pipelines;
+
+namespace Microsoft.ML.CamLoss.Cli.Commands;
+
+/// <summary><c>camloss explain</c>: a gallery of image / CAM / CAAM / Grad-CAM pictures for a sample of a data set.</summary>
+internal sealed class ExplainCommand : CliCommand
+{
+    private readonly ModelOptions _model = new();
+    private readonly DataOptions _data = new(withSplit: true);
+    private readonly Option<string> _out = new("--out") { Description = "The folder to write the gallery to (PNGs and gallery.json).", HelpName = "dir", Required = true };
+    private readonly Option<int?> _count = CliOptions.Value<int>("--count", "How many images to explain (default 16).", "n", "-n");
+    private readonly Option<int?> _seed = CliOptions.Value<int>("--seed", "Seed of the sample (default 0).", "n");
+
+    /// <summary>Creates the command and its options.</summary>
+    public ExplainCommand()
+        : base("explain", "Write a gallery of image / CAM / CAAM / Grad-CAM pictures for a sample of a data set's images.")
+    {
+        _model.AddTo(Command);
+        _data.AddTo(Command);
+        Add(_out, _count, _seed);
+    }
+
+    /// <inheritdoc />
+    public override int Execute(ParseResult parse, CliContext context)
+    {
+        var count = AtLeastOne(parse.GetValue(_count) ?? 16, "--count");
+        var (_, data) = _data.LoadSplit(parse);
+        using var model = _model.Load(parse, new CamLossContext(seed: 0), data.Classes, "--data");
+        var output = Path.GetFullPath(parse.GetRequiredValue(_out));
+        ExplanationBackend.WriteGallery(model, data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
+        context.Stdout.WriteLine($"Wrote a gallery of {Math.Min(count, data.Count)} images to {output}");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Microsoft.ML.CamLoss.Cli.Models;
+using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+
+namespace Microsoft.ML.CamLoss.Cli.Commands;
+
+/// <summary>
+/// The options that name the model to use: <c>--model</c>, and for a PyTorch checkpoint (which
+/// records no architecture, classes or preprocessing) <c>--arch</c>, <c>--normalize</c> and <c>--resize</c>.
+/// </summary>
+internal sealed class ModelOptions
+{
+    private readonly Option<string> _model = new("--model", "-m")
+    {
+        Description = "A camloss model file, or a PyTorch checkpoint (torch.save of a state dict) with --arch.",
+        HelpName = "file",
+        Required = true,
+    };
+
+    private readonly Option<Architecture?> _arch = CliOptions.Enum<Architecture>(
+        "--arch", "architecture", "The architecture of a PyTorch checkpoint given as --model (a camloss model file records its own).", "-a");
+
+    private readonly Option<NormalizeKind?> _normalize = CliOptions.Enum<NormalizeKind>(
+        "--normalize", "normalization", "How a PyTorch checkpoint's inputs are normalised after scaling to [0, 1] (default imagenet).");
+
+    private readonly Option<int?> _resize = CliOptions.Value<int>(
+        "--resize", "Resize images to n×n before a PyTorch checkpoint sees them (default: as they are).", "n");
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_model);
+        command.Options.Add(_arch);
+        command.Options.Add(_normalize);
+        command.Options.Add(_resize);
+    }
+
+    /// <summary>
+    /// Loads the model: a camloss model file as it is; a PyTorch checkpoint with <c>--arch</c>,
+    /// <paramref name="classNames"/> and the preprocessing <c>--resize</c> and <c>--normalize</c> describe.
+    /// </summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="ml">The context.</param>
+    /// <param name="classNames">The classes a checkpoint predicts (from the data set, or <c>--classes</c>); null when the command line gives none.</param>
+    /// <param name="classesHint">How to give the class names on this command, for the error when they are missing (e.g. <c>--classes</c>).</param>
+    public ImageClassificationModel Load(ParseResult parse, CamLossContext ml, IReadOnlyList<string>? classNames, string classesHint)
+    {
+        var path = parse.GetRequiredValue(_model);
+        var architecture = parse.GetValue(_arch);
+        var kind = ModelSniffer.Detect(path);
+        switch (kind)
+        {
+            case ModelFileKind.Missing:
+                throw new CliException(Directory.Exists(path) ? $"model '{path}' is a folder; --model takes a model file" : $"model file '{path}' does not exist");
+            case ModelFileKind.CamLossArchive:
+                return ml.Model.Load(path);
+            case ModelFileKind.PyTorchCheckpoint when architecture is null:
+                throw new CliException(
+                    $"'{path}' is a PyTorch checkpoint, which records neither its architecture nor its classes; pass --arch (e.g. --arch resnet20){(classNames is null ? $" and {classesHint}" : string.Empty)} to use it",
+                    ExitCodes.Usage);
+            case ModelFileKind.Other when architecture is null:
+                return ml.Model.Load(path); // throws the loader's account of what the file is
+        }
+
+        if (classNames is null)
+        {
+            throw new CliException($"'{path}' is a PyTorch checkpoint, which does not record its classes; pass them with {classesHint}", ExitCodes.Usage);
+        }
+
+        var preprocessing = ml.Transforms.LoadImages();
+        if (parse.GetValue(_resize) is { } size)
+        {
+            preprocessing = preprocessing.Append(ml.Transforms.ResizeImages(size, size));
+        }
+
+        if ((parse.GetValue(_normalize) ?? NormalizeKind.ImageNet) == NormalizeKind.ImageNet)
+        {
+            preprocessing = preprocessing.Append(ml.Transforms.NormalizeImageNet());
+        }
+
+        return ml.Model.LoadPyTorchCheckpoint(path, architecture!.Value, classNames, preprocessing.Pipeline);
+    }
+}

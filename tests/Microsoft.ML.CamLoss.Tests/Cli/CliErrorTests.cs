@@ -1,0 +1,139 @@
+using Microsoft.ML.CamLoss.Cli;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Cli;
+
+/// <summary>Every error a user can reach ends in a non-zero exit code and one line on stderr that names the thing at fault, never a stack trace.</summary>
+[TestClass]
+public sealed class CliErrorTests
+{
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+    private static readonly string Image = Path.Combine(Fixtures, "images", "rgb.jpg");
+    private string _directory = string.Empty;
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("camloss-cli-errors-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [TestMethod]
+    [DataRow("evaluate")]
+    [DataRow("train")]
+    [DataRow("explain")]
+    public void Run_MissingDataFolder_FailsWithOneLineNamingTheFolder(string command)
+    {
+        var missing = Path.Combine(_directory, "no-such-data");
+        var args = command switch
+        {
+            "train" => new[] { command, "--data", missing, "--output", Path.Combine(_directory, "m.camloss") },
+            "explain" => [command, "--data", missing, "--model", Image, "--out", _directory],
+            _ => [command, "--data", missing, "--model", Image],
+        };
+        CliRun.Of(args).AssertOneLineError(ExitCodes.Failure, $"camloss {command}:", missing, "does not exist");
+    }
+
+    [TestMethod]
+    public void Run_DataFolderOfUnknownLayout_FailsListingTheLayoutsLookedFor()
+    {
+        File.WriteAllText(Path.Combine(_directory, "notes.txt"), "not a data set");
+        CliRun.Of("evaluate", "--data", _directory, "--model", Image)
+            .AssertOneLineError(ExitCodes.Failure, _directory, "images.txt", "train_list.mat", "data_batch_1.bin", "idx3-ubyte", "--format");
+    }
+
+    [TestMethod]
+    public void Run_UnknownFormat_FailsListingTheFormats() =>
+        CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
+            .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");
+
+    [TestMethod]
+    [DataRow("train")]
+    [DataRow("evaluate")]
+    [DataRow("distill")]
+    public void Run_UnknownArchitecture_FailsListingTheArchitectures(string command)
+    {
+        var args = command switch
+        {
+            "train" => new[] { command, "--data", _directory, "--output", "m.camloss", "--arch", "resnet21" },
+            "distill" => [command, "--data", _directory, "--output", "m.camloss", "--teacher", Image, "--student-arch", "resnet21"],
+            _ => [command, "--data", _directory, "--model", Image, "--arch", "resnet21"],
+        };
+        CliRun.Of(args).AssertOneLineError(ExitCodes.Usage, $"camloss {command}:", "unknown architecture 'resnet21'", "resnet20", "wideresnet28x10");
+    }
+
+    [TestMethod]
+    public void Run_CorruptModelFile_FailsWithOneLineNamingTheFile()
+    {
+        var model = Path.Combine(_directory, "corrupt.camloss");
+        File.WriteAllBytes(model, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 37))]);
+        CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "not a CamLoss model file");
+    }
+
+    [TestMethod]
+    public void Run_TruncatedModelFile_FailsWithOneLineNamingTheFile()
+    {
+        var model = Path.Combine(_directory, "truncated.camloss");
+        File.WriteAllBytes(model, [(byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0]);
+        CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model);
+    }
+
+    [TestMethod]
+    public void Run_MissingModelFile_FailsWithOneLineNamingTheFile()
+    {
+        var model = Path.Combine(_directory, "missing.camloss");
+        CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "does not exist");
+    }
+
+    [TestMethod]
+    [DataRow("state_legacy.pt")]
+    [DataRow("state_zip.pt")]
+    public void Run_PredictWithPyTorchCheckpointWithoutArch_FailsAskingForArchAndClasses(string fixture)
+    {
+        var checkpoint = Path.Combine(Fixtures, "Checkpoints", fixture);
+        CliRun.Of("predict", "--model", checkpoint, Image).AssertOneLineError(ExitCodes.Usage, checkpoint, "PyTorch checkpoint", "--arch", "--classes");
+    }
+
+    [TestMethod]
+    public void Run_UnknownOption_FailsNamingTheOption() =>
+        CliRun.Of("evaluate", "--model", Image, "--data", _directory, "--learning-rat", "0.1")
+            .AssertOneLineError(ExitCodes.Usage, "camloss evaluate:", "--learning-rat", "camloss evaluate --help");
+
+    [TestMethod]
+    public void Run_UnknownCommand_FailsNamingTheCommand() =>
+        CliRun.Of("fit", "--data", _directory).AssertOneLineError(ExitCodes.Usage, "'fit'");
+
+    [TestMethod]
+    public void Run_RequiredOptionMissing_FailsNamingTheOption() =>
+        CliRun.Of("train", "--data", _directory).AssertOneLineError(ExitCodes.Usage, "--output");
+
+    [TestMethod]
+    public void Run_BadNumber_FailsNamingTheOptionAndTheValue() =>
+        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--epochs", "ten").AssertOneLineError(ExitCodes.Usage, "--epochs", "'ten'");
+
+    [TestMethod]
+    public void Run_LossOptionOfAnotherLoss_FailsNamingTheOption() =>
+        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--loss", "ce", "--sigma", "0.5").AssertOneLineError(ExitCodes.Usage, "--sigma", "--loss icasc");
+
+    [TestMethod]
+    public void Run_ReportOnAFolderThatIsNotARun_FailsNamingTheFolder() =>
+        CliRun.Of("report", _directory).AssertOneLineError(ExitCodes.Failure, _directory, "training.jsonl");
+
+    [TestMethod]
+    public void Run_ResumeWithoutCheckpoint_FailsNamingTheCheckpoint()
+    {
+        var data = SharedData.Require("flowers12/test");
+        CliRun.Of("train", "--data", data, "--output", Path.Combine(_directory, "m.camloss"), "--resume")
+            .AssertOneLineError(ExitCodes.Failure, "nothing to resume", Path.Combine(_directory, "m.run", "checkpoint.camloss-ckpt"));
+    }
+
+    [TestMethod]
+    public void Run_VerboseError_AddsTheDetailsAfterTheLine()
+    {
+        var model = Path.Combine(_directory, "corrupt.camloss");
+        File.WriteAllText(model, "not a model");
+        var run = CliRun.Of("predict", "--model", model, Image, "--verbose");
+        Assert.AreEqual(ExitCodes.Failure, run.ExitCode);
+        Assert.StartsWith($"camloss predict: {model}", run.Stderr);
+        Assert.Contains("ModelFileException", run.Stderr);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.ML.CamLoss.Cli;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Cli;
+
+[TestClass]
+public sealed class HelpTests
+{
+    [TestMethod]
+    public void Run_Help_ListsEveryCommandOnStdout()
+    {
+        var run = CliRun.Of("--help").AssertSucceeded();
+        foreach (var command in new[] { "train", "distill", "evaluate", "predict", "explain", "report" })
+        {
+            Assert.Contains(command, run.Stdout);
+        }
+    }
+
+    [TestMethod]
+    public void Run_TrainHelp_ListsEveryTrainerOption()
+    {
+        var run = CliRun.Of("train", "--help").AssertSucceeded();
+        foreach (var option in new[]
+        {
+            "--data", "--format", "--arch", "--weights", "--replace-classifier", "--loss", "--epochs", "--batch-size", "--optimizer", "--lr", "--lr-decay",
+            "--warmup-epochs", "--momentum", "--nesterov", "--weight-decay", "--head-lr-multiplier", "--validation-fraction", "--early-stopping",
+            "--seed", "--deterministic", "--device", "--threads", "--workers", "--progress-interval", "--output", "--run-dir", "--resume",
+            "--cam-weight", "--cam-start-epoch", "--adaptive-start", "--distance", "--attention", "--sigma", "--omega", "--theta", "--image-size",
+        })
+        {
+            Assert.Contains(option, run.Stdout);
+        }
+
+        Assert.Contains("(default 160)", run.Stdout, "defaults are quoted from the library's options");
+    }
+
+    [TestMethod]
+    public void Run_NoCommand_ShowsHelpAndFails()
+    {
+        var run = CliRun.Of();
+        Assert.AreEqual(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("Commands:", run.Stdout);
+    }
+}

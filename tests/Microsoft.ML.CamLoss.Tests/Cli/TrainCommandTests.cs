@@ -1,0 +1,203 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using Microsoft.ML.CamLoss.Cli;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Cli;
+
+/// <summary>
+/// <c>camloss train</c> end to end on a tiny run (the 240 flowers of flowers12/test at 32×32,
+/// ResNet-8, one epoch), trained once for the class; then <c>predict</c>, <c>evaluate</c> and
+/// <c>distill</c> on the model it wrote, and a run stopped by Ctrl+C and resumed.
+/// </summary>
+[TestClass]
+public sealed class TrainCommandTests
+{
+    private static readonly Lock TrainingLock = new();
+    private static Trained? _trained;
+
+    private string _directory = string.Empty;
+
+    [TestInitialize]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("camloss-cli-train-").FullName;
+
+    [TestCleanup]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [ClassCleanup]
+    public static void DeleteTrainedModel()
+    {
+        if (_trained is not null)
+        {
+            Directory.Delete(_trained.Directory, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Run_Train_WritesModelAndRunFolder()
+    {
+        var trained = TrainOnce();
+
+        Assert.IsTrue(File.Exists(trained.Model));
+        Assert.IsTrue(File.Exists(Path.Combine(trained.RunFolder, "checkpoint.camloss-ckpt")));
+        var log = File.ReadAllLines(Path.Combine(trained.RunFolder, "training.jsonl"));
+        Assert.AreEqual(1, log.Count(l => JsonNode.Parse(l)!["type"]!.GetValue<string>() == "epoch"));
+        var info = JsonNode.Parse(File.ReadAllText(Path.Combine(trained.RunFolder, "model.json")))!;
+        Assert.AreEqual(trained.Model, info["model"]!.GetValue<string>());
+        Assert.AreEqual("ResNet8", info["architecture"]!.GetValue<string>());
+        Assert.AreEqual("CamLoss", info["trainer"]!.GetValue<string>());
+        Assert.AreEqual(12, info["classes"]!.AsArray().Count);
+        Assert.AreEqual(1, JsonNode.Parse(File.ReadAllText(Path.Combine(trained.RunFolder, "run.json")))!["seed"]!.GetValue<int>());
+        Assert.Contains("epoch 1/1", trained.Run.Stdout);
+        Assert.Contains("No test split", trained.Run.Stdout, "flowers12/test is a plain image folder: nothing is left to test on");
+        Assert.IsFalse(File.Exists(Path.Combine(trained.RunFolder, "evaluation.json")));
+    }
+
+    [TestMethod]
+    public void Run_PredictTopWithCam_WritesRankedLabelsAndFullSizeOverlays()
+    {
+        var trained = TrainOnce();
+        var images = Daisies(2);
+        var cams = Path.Combine(_directory, "cams");
+
+        var predict = CliRun.Of(["predict", "--model", trained.Model, "--top", "3", "--cam", cams, .. images]).AssertSucceeded();
+
+        foreach (var image in images)
+        {
+            Assert.Contains(image, predict.Stdout);
+            var png = File.ReadAllBytes(Path.Combine(cams, Path.GetFileNameWithoutExtension(image) + ".cam.png"));
+            Assert.IsTrue(png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10 }), "not a PNG");
+
+            // The network saw the whole image (resized to 32×32; the 32×32 centre crop cuts nothing), so the overlay has the original 224×224 size.
+            Assert.AreEqual(224, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
+            Assert.AreEqual(224, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
+        }
+
+        var ranks = predict.Stdout.Split('\n').Where(l => l.StartsWith("  ", StringComparison.Ordinal) && char.IsDigit(l.TrimStart()[0])).ToArray();
+        Assert.HasCount(6, ranks, predict.Stdout);
+    }
+
+    [TestMethod]
+    public void Run_PredictJson_WritesTheTopLabelsMostProbableFirst()
+    {
+        var trained = TrainOnce();
+        var image = Daisies(1)[0];
+
+        var predict = CliRun.Of("predict", "--model", trained.Model, "--json", "--top", "20", image).AssertSucceeded();
+
+        var result = JsonNode.Parse(predict.Stdout)!.AsArray().Single()!;
+        Assert.AreEqual(image, result["Image"]!.GetValue<string>());
+        var top = result["Top"]!.AsArray().Select(t => t!["Probability"]!.GetValue<float>()).ToArray();
+        Assert.HasCount(12, top, "--top is capped at the number of classes");
+        CollectionAssert.AreEqual(top.OrderDescending().ToArray(), top);
+        Assert.AreEqual(result["PredictedLabel"]!.GetValue<string>(), result["Top"]![0]!["Label"]!.GetValue<string>());
+        Assert.AreEqual(1.0, top.Sum(), 1e-5);
+    }
+
+    [TestMethod]
+    public void Run_EvaluateTrainedModel_PrintsMetricsAndConfusionMatrix()
+    {
+        var trained = TrainOnce();
+
+        var evaluate = CliRun.Of("evaluate", "--model", trained.Model, "--data", trained.Data).AssertSucceeded();
+
+        foreach (var metric in new[] { "MicroAccuracy", "MacroAccuracy", "LogLoss", "LogLossReduction", "TopKAccuracy (k = 5)", "/240)", "Confusion table", "windflower" })
+        {
+            Assert.Contains(metric, evaluate.Stdout);
+        }
+    }
+
+    [TestMethod]
+    public void Run_ExplainThenReport_WriteTheGalleryAndAReportThatEmbedsIt()
+    {
+        var trained = TrainOnce();
+        var gallery = Path.Combine(trained.RunFolder, "gallery");
+
+        CliRun.Of("explain", "--model", trained.Model, "--data", trained.Data, "--out", gallery, "--count", "4").AssertSucceeded();
+        var report = Path.Combine(_directory, "report.html");
+        CliRun.Of("report", trained.RunFolder, "--out", report).AssertSucceeded();
+
+        Assert.HasCount(4, JsonNode.Parse(File.ReadAllText(Path.Combine(gallery, "gallery.json")))!["images"]!.AsArray());
+        var page = System.Xml.Linq.XDocument.Load(report);
+        Assert.IsGreaterThanOrEqualTo(4, page.Descendants().Count(e => e.Name.LocalName == "svg"));
+        Assert.IsGreaterThanOrEqualTo(4, page.Descendants().Count(e => e.Name.LocalName == "img"));
+    }
+
+    [TestMethod]
+    public void Run_DistillFromTrainedModel_WritesTheStudent()
+    {
+        var trained = TrainOnce();
+        var student = Path.Combine(_directory, "student.camloss");
+
+        var distill = CliRun.Of(
+            "distill", "--teacher", trained.Model, "--student-arch", "resnet8", "--mode", "ccm", "--data", trained.Data,
+            "--epochs", "1", "--image-size", "32", "--batch-size", "60", "--output", student).AssertSucceeded();
+
+        Assert.Contains("CcmDistillation ResNet8", distill.Stdout);
+        Assert.IsTrue(File.Exists(student));
+        Assert.AreEqual("CcmDistillation", JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "student.run", "model.json")))!["trainer"]!.GetValue<string>());
+    }
+
+    [TestMethod]
+    public void Run_TrainCancelledThenResumed_WritesACheckpointExits130AndFinishes()
+    {
+        var data = SharedData.Require("flowers12/test");
+        var model = Path.Combine(_directory, "flowers.camloss");
+        string[] args = ["train", "--data", data, "--arch", "resnet8", "--loss", "ce", "--epochs", "2", "--image-size", "16", "--batch-size", "60", "--output", model];
+        using var cancellation = new CancellationTokenSource();
+
+        // Ctrl+C as the first epoch ends.
+        var stopped = CliRun.Of(cancellation.Token, new CancellingWriter("epoch 1/2", cancellation), args);
+
+        stopped.AssertOneLineError(ExitCodes.Cancelled, "camloss train: stopped", "checkpoint", "--resume");
+        Assert.IsTrue(File.Exists(Path.Combine(_directory, "flowers.run", "checkpoint.camloss-ckpt")));
+        Assert.IsFalse(File.Exists(model));
+
+        var resumed = CliRun.Of([.. args, "--resume"]).AssertSucceeded();
+
+        Assert.Contains("Resuming", resumed.Stdout);
+        Assert.Contains("epoch 2/2", resumed.Stdout);
+        Assert.DoesNotContain("epoch 1/2", resumed.Stdout);
+        Assert.IsTrue(File.Exists(model));
+        var epochs = File.ReadAllLines(Path.Combine(_directory, "flowers.run", "training.jsonl")).Count(l => l.Contains("\"type\":\"epoch\"", StringComparison.Ordinal));
+        Assert.AreEqual(2, epochs);
+
+        CliRun.Of(args).AssertOneLineError(ExitCodes.Failure, "already holds a checkpoint", "--resume", "--overwrite");
+    }
+
+    private static string[] Daisies(int count) =>
+        [.. Directory.GetFiles(Path.Combine(SharedData.Require("flowers12/test"), "daisy")).Order(StringComparer.Ordinal).Take(count)];
+
+    /// <summary>The class's model, trained on first use (Inconclusive without the shared data).</summary>
+    private static Trained TrainOnce()
+    {
+        var data = SharedData.Require("flowers12/test");
+        lock (TrainingLock)
+        {
+            if (_trained is null)
+            {
+                var directory = Directory.CreateTempSubdirectory("camloss-cli-trained-").FullName;
+                var model = Path.Combine(directory, "flowers.camloss");
+                var run = CliRun.Of("train", "--data", data, "--arch", "resnet8", "--epochs", "1", "--image-size", "32", "--batch-size", "32", "--seed", "1", "--output", model);
+                _trained = new Trained(run.AssertSucceeded(), data, directory, model, Path.Combine(directory, "flowers.run"));
+            }
+
+            return _trained;
+        }
+    }
+
+    private sealed record Trained(CliRun Run, string Data, string Directory, string Model, string RunFolder);
+
+    /// <summary>Stdout that cancels the run when a line containing <paramref name="trigger"/> is written, as Ctrl+C would.</summary>
+    private sealed class CancellingWriter(string trigger, CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
+            {
+                cancellation.Cancel();
+            }
+        }
+    }
+}
