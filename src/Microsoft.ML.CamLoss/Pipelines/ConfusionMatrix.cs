@@ -54,8 +54,8 @@ public sealed class ConfusionMatrix
     public string GetFormattedConfusionTable()
     {
         var n = NumberOfClasses;
-        var width = Math.Max(7, Enumerable.Range(0, n).Max(c => _counts[c, 0].ToString(CultureInfo.InvariantCulture).Length) + 1);
-        var labelWidth = Math.Max(9, ClassNames.Max(name => name.Length) + 1);
+        var width = Math.Max(7, _counts.Cast<long>().Max().ToString(CultureInfo.InvariantCulture).Length + 1);
+        var labelWidth = Math.Max(10, Enumerable.Range(0, n).Max(t => $"{t}. {ClassNames[t]}".Length) + 1);
         var text = new StringBuilder();
         text.AppendLine("Confusion table (rows: truth, columns: predicted)");
         text.Append("PREDICTED".PadRight(labelWidth)).Append('|');

@@ -40,6 +40,17 @@ public sealed class MulticlassClassificationMetricsTests
     }
 
     [TestMethod]
+    public void GetFormattedConfusionTable_LongNamesAndLargeCounts_KeepsColumnsAligned()
+    {
+        var probabilities = Enumerable.Range(0, 12345).Select(i => i % 3 == 0 ? new[] { 0.9f, 0.05f, 0.05f } : new[] { 0.1f, 0.1f, 0.8f }).ToArray();
+        var labels = Enumerable.Range(0, 12345).Select(i => (long)(i % 3)).ToArray();
+        var m = MulticlassClassificationMetrics.Compute(probabilities, labels, ["T-shirt/top", "Ankle boot", "a"]);
+        var lines = m.ConfusionMatrix.GetFormattedConfusionTable().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        Assert.HasCount(1, lines.Select(l => l.IndexOf('|', StringComparison.Ordinal)).Distinct(), string.Join('\n', lines));
+        Assert.HasCount(1, lines.Take(4).Select(l => l.LastIndexOf(" |", StringComparison.Ordinal)).Distinct(), string.Join('\n', lines));
+    }
+
+    [TestMethod]
     public void Compute_LabelTheModelDoesNotKnow_ThrowsNamingTheRow()
     {
         var ex = Assert.ThrowsExactly<ArgumentException>(() => MulticlassClassificationMetrics.Compute(Probabilities, [0, 1, 7, 2]));
