@@ -9,10 +9,13 @@ namespace Microsoft.ML.CamLoss.Accuracy;
 /// <summary>The three comparisons of the trainers issue, with CPU-sized settings printed next to the results.</summary>
 internal static class Comparisons
 {
-    /// <summary>Fashion-MNIST (Debian package), ResNet-20, seeds × (cross-entropy, CAM-loss with the adaptive start).</summary>
+    /// <summary>
+    /// Fashion-MNIST (Debian package), ResNet-20, seeds × (cross-entropy, CAM-loss from epoch 1). Not the
+    /// adaptive start: in runs this short the 50% training accuracy comes too late for α to start at all.
+    /// </summary>
     public static void FashionMnist(int epochs, int seeds, int trainImages)
     {
-        Console.WriteLine($"Fashion-MNIST, ResNet-20, {trainImages} train images (stratified) / 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 28 pad 2 + flip, CAM-loss c = 3 adaptive start (50% train accuracy)");
+        Console.WriteLine($"Fashion-MNIST, ResNet-20, {trainImages} train images (stratified) / 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 28 pad 2 + flip, CAM-loss c = 3 from epoch t = 1 (the paper's t = 20 of 160, scaled down)");
         var ce = new List<double>();
         var cam = new List<double>();
         for (var seed = 1; seed <= seeds; seed++)
@@ -28,7 +31,7 @@ internal static class Comparisons
             ce.Add(Experiment.Run($"seed {seed} cross-entropy", ml, preprocessing,
                 ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)), train, test));
             var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1);
-            options.AdaptiveStart = true;
+            options.CamLossStartEpoch = 1;
             cam.Add(Experiment.Run($"seed {seed} CAM-loss", ml, preprocessing, ml.MulticlassClassification.Trainers.CamLoss(options), train, test));
         }
 
