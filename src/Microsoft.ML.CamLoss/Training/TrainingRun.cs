@@ -171,12 +171,16 @@ internal sealed partial class TrainingRun : IDisposable
         return (train, null);
     }
 
-    /// <summary>Backbones take RGB: a grey data set (Fashion-MNIST) gets a grey-to-RGB step in front.</summary>
+    /// <summary>
+    /// Backbones take RGB: a grey data set (Fashion-MNIST) gets a grey-to-RGB step in front. The
+    /// channels are those of the decoded image, before the user's transforms (which may expect RGB,
+    /// as <c>NormalizeImageNet</c>'s three means do).
+    /// </summary>
     private static ImagePipeline WithRgbInput(ImagePipeline preprocessing, ImageDataset train)
     {
         using var scope = new TensorScope();
-        var first = preprocessing.ForScoring().Apply(train[0].Image, new SeededRandom(0));
-        if (first.Size(0) != 1)
+        var decoded = new ImagePipeline().Apply(train[0].Image, new SeededRandom(0));
+        if (decoded.Size(0) != 1 || preprocessing.Transforms.Any(t => t is GrayscaleToRgbTransform))
         {
             return preprocessing;
         }
