@@ -29,7 +29,6 @@ T Shared<T>(T options) where T : ImageClassificationTrainerOptions
     options.BatchSize = 128;
     options.LearningRate = 0.1;
     options.ProgressInterval = int.MaxValue;   // one line per epoch
-    if (Environment.GetEnvironmentVariable("PROBE_ONE") == "1") { options.Threads = 1; options.DataLoaderWorkers = 0; }
     return options;
 }
 
@@ -51,14 +50,10 @@ foreach (var (name, trainer) in new (string, ImageClassificationTrainer)[]
 
     Console.WriteLine($"\nTraining {settings.Architecture} with {name}:");
     var clock = Stopwatch.StartNew();
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     var model = pipeline.Fit(train, progress: new ConsoleProgress(name));
     var trainingTime = clock.Elapsed;
-    var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
-    Console.WriteLine($"  PROBE cpu train {(cpu1 - cpu0).TotalSeconds:F1} s");
     var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
     Console.WriteLine($"  {name}: trained in {trainingTime.TotalSeconds:F0} s, test accuracy {metrics.MicroAccuracy:P2} (evaluated in {(clock.Elapsed - trainingTime).TotalSeconds:F1} s)");
-    Console.WriteLine($"  PROBE cpu eval {(Process.GetCurrentProcess().TotalProcessorTime - cpu1).TotalSeconds:F1} s");
     results.Add(new RunResult(name, model, metrics, trainingTime));
 }
 
