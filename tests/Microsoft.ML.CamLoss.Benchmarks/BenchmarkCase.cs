@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 
@@ -66,25 +65,9 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
         return UseMean ? times.Average() : Median(times);
     }
 
-    private double RunPyTorch(int threads)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "Twins", TwinScript);
-        var info = new ProcessStartInfo("/usr/bin/python3", $"{script} {TwinArguments} --threads {threads} --warmup {Warmup} --steps {Steps}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start python3");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"PyTorch twin {TwinScript} failed (is python3-torch installed?): {error}");
-        }
-
-        return JsonDocument.Parse(output).RootElement.GetProperty(UseMean ? "mean_ms" : "median_ms").GetDouble();
-    }
+    private double RunPyTorch(int threads) =>
+        Twin.RunPython(TwinScript, $"{TwinArguments} --threads {threads} --warmup {Warmup} --steps {Steps}")
+            .GetProperty(UseMean ? "mean_ms" : "median_ms").GetDouble();
 
     private static double Median(List<double> values)
     {

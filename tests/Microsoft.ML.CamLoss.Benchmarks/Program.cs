@@ -6,6 +6,11 @@ using Microsoft.ML.CamLoss.Benchmarks;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Torch;
 
+if (args.FirstOrDefault() == PeakMemory.ChildMode)
+{
+    return PeakMemory.RunChild(args);   // a fresh process for one measurement (see PeakMemory)
+}
+
 var filter = args.FirstOrDefault() ?? string.Empty;
 var threads = Environment.ProcessorCount;
 TorchRuntime.NumThreads = threads;
@@ -34,3 +39,20 @@ if ("cub loader".Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     LoaderThroughput.Report(threads, workers: Environment.ProcessorCount);
 }
+
+if (PeakMemory.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    PeakMemory.Report(threads);
+}
+
+if (LeakCheck.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    LeakCheck.Report(threads);
+}
+
+if (EvaluationThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    EvaluationThroughput.Report(threads, workers: Math.Min(Environment.ProcessorCount, 4));
+}
+
+return 0;

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.ML.CamLoss.Models;
+
+namespace Microsoft.ML.CamLoss.Samples.FineGrainedBirds;
+
+/// <summary>The sample's command line: a data folder and a few training knobs, with CPU-sized defaults.</summary>
+internal sealed record BirdsSettings
+{
+    public const string Usage =
+        "usage: FineGrainedBirds [CUB_200_2011 folder] [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model birds.camloss]";
+
+    /// <summary>The CUB_200_2011 folder; default the project's shared subset, relative to the repository root.</summary>
+    public string DataRoot { get; init; } = Path.Combine("..", "shared", "data", "cub200-subset", "CUB_200_2011");
+
+    /// <summary>A torchvision ImageNet checkpoint to fine-tune, or null to train from scratch.</summary>
+    public string? WeightsPath { get; init; }
+
+    public Architecture Architecture { get; init; }
+
+    public int Epochs { get; init; }
+
+    public int ImageSize { get; init; }
+
+    public int BatchSize { get; init; }
+
+    public double LearningRate { get; init; }
+
+    public string ModelPath { get; init; } = "birds.camloss";
+
+    public static bool TryParse(string[] args, out BirdsSettings settings, out string error)
+    {
+        settings = new BirdsSettings();
+        error = string.Empty;
+        var given = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                settings = settings with { DataRoot = args[i] };
+            }
+            else if (i + 1 < args.Length)
+            {
+                given[args[i]] = args[++i];
+            }
+            else
+            {
+                error = $"error: {args[i]} needs a value. {Usage}";
+                return false;
+            }
+        }
+
+        var pretrained = given.TryGetValue("--weights", out var weights);
+        try
+        {
+            settings = settings with
+            {
+                WeightsPath = weights,
+                // Fine-tuning: the paper's ResNet-50, lr 0.001 and batch 8 at 224 px (paper: 448) for a few epochs (paper: 90).
+                // From scratch: a ResNet-18 at 112 px, lr 0.05, batch 32.
+                Architecture = given.TryGetValue("--arch", out var arch) ? Enum.Parse<Architecture>(arch, ignoreCase: true) : pretrained ? Architecture.ResNet50 : Architecture.ResNet18,
+                Epochs = Number("--epochs", pretrained ? 5 : 8),
+                ImageSize = Number("--image-size", pretrained ? 224 : 112),
+                BatchSize = Number("--batch", pretrained ? 8 : 32),
+                LearningRate = given.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : pretrained ? 0.001 : 0.05,
+                ModelPath = given.GetValueOrDefault("--model", settings.ModelPath),
+            };
+        }
+        catch (FormatException e)
+        {
+            error = $"error: {e.Message} {Usage}";
+            return false;
+        }
+        catch (ArgumentException e)
+        {
+            error = $"error: {e.Message} {Usage}";
+            return false;
+        }
+
+        var unknown = given.Keys.Except(["--weights", "--arch", "--epochs", "--image-size", "--batch", "--lr", "--model"]).FirstOrDefault();
+        if (unknown is not null)
+        {
+            error = $"error: unknown option {unknown}. {Usage}";
+            return false;
+        }
+
+        return true;
+
+        int Number(string name, int fallback) => given.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+    }
+
+    public override string ToString() =>
+        (WeightsPath is null ? $"{Architecture} from scratch" : $"{Architecture} fine-tuned from {WeightsPath}") +
+        $", {ImageSize}×{ImageSize}, {Epochs} epochs, batch {BatchSize}, SGD lr {LearningRate} cosine, CAM-loss α = 3";
+}
