@@ -2,7 +2,7 @@
 // Trains the same small CIFAR-style ResNet twice (same seed, data, augmentation, schedule; only
 // the loss differs), prints test metrics side by side, and writes a picture of each model's class
 // activation maps. Run with `build/quickstart.sh` or
-//   dotnet run -c Release --project samples/QuickStart [-- --epochs 4 --train-images 10000 --arch ResNet8 --cam-start 1 --output DIR]
+//   dotnet run -c Release --project samples/QuickStart [-- --epochs 4 --train-images 60000 --arch ResNet8 --cam-start 1 --output DIR --threads N]
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
@@ -12,7 +12,7 @@ using Microsoft.ML.CamLoss.Training;
 
 var settings = QuickStartSettings.Parse(args);
 var total = Stopwatch.StartNew();
-Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}, {Environment.ProcessorCount} cores, {TorchRuntime.NumThreads} threads");
+Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}, {Environment.ProcessorCount} cores, {settings.Threads ?? TorchRuntime.NumThreads} threads");
 
 // Fashion-MNIST from Debian's dataset-fashion-mnist package (28×28 grey, 10 classes).
 var ml = new CamLossContext(seed: 1);
@@ -29,6 +29,7 @@ T Shared<T>(T options) where T : ImageClassificationTrainerOptions
     options.BatchSize = 128;
     options.LearningRate = 0.1;
     options.ProgressInterval = int.MaxValue;   // one line per epoch
+    options.Threads = settings.Threads;
     return options;
 }
 

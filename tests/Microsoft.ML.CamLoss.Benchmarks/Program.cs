@@ -1,7 +1,10 @@
 // Benchmarks: each case runs our C# step and PyTorch's twin script (Twins/) on the same machine,
 // same libtorch, same threads and shapes, in one invocation, and prints the throughput ratio.
 // Rounds alternate C# and Python so that machine noise hits both alike.
-//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Benchmarks [-- case-name-filter]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Benchmarks [-- case-name-filter [--threads N]]
+// --threads (default: one per core) sets libtorch's threads on both sides. On a machine shared with
+// other work, 1 thread gives steadier ratios: with more threads than the cores free, every
+// parallel region waits for a descheduled thread, and both sides slow down many times over.
 using Microsoft.ML.CamLoss.Benchmarks;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Torch;
@@ -11,8 +14,9 @@ if (args.FirstOrDefault() == PeakMemory.ChildMode)
     return PeakMemory.RunChild(args);   // a fresh process for one measurement (see PeakMemory)
 }
 
-var filter = args.FirstOrDefault() ?? string.Empty;
-var threads = Environment.ProcessorCount;
+var threadsAt = Array.IndexOf(args, "--threads");
+var threads = threadsAt >= 0 && threadsAt + 1 < args.Length ? int.Parse(args[threadsAt + 1], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+var filter = threadsAt == 0 ? string.Empty : args.FirstOrDefault() ?? string.Empty;
 TorchRuntime.NumThreads = threads;
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, libtorch {TorchRuntime.TorchVersion}, {threads} threads");
 
