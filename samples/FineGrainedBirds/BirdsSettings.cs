@@ -7,7 +7,7 @@ namespace Microsoft.ML.CamLoss.Samples.FineGrainedBirds;
 internal sealed record BirdsSettings
 {
     public const string Usage =
-        "usage: FineGrainedBirds [CUB_200_2011 folder] [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model birds.camloss]";
+        "usage: FineGrainedBirds [CUB_200_2011 folder] [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model artifacts/birds.camloss]";
 
     /// <summary>The CUB_200_2011 folder; default the project's shared subset, relative to the repository root.</summary>
     public string DataRoot { get; init; } = Path.Combine("..", "shared", "data", "cub200-subset", "CUB_200_2011");
@@ -25,7 +25,7 @@ internal sealed record BirdsSettings
 
     public double LearningRate { get; init; }
 
-    public string ModelPath { get; init; } = "birds.camloss";
+    public string ModelPath { get; init; } = Path.Combine("artifacts", "birds.camloss");
 
     public static bool TryParse(string[] args, out BirdsSettings settings, out string error)
     {

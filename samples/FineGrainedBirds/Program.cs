@@ -59,6 +59,7 @@ var pipeline = ml.Transforms.LoadImages()
 var progress = new Progress<TrainingProgress>(p => Console.WriteLine(p));
 using (var model = pipeline.Fit(train, progress))
 {
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!);
     model.Save(settings.ModelPath);
 }
 

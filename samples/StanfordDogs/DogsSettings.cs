@@ -7,7 +7,7 @@ namespace Microsoft.ML.CamLoss.Samples.StanfordDogs;
 internal sealed record DogsSettings
 {
     public const string Usage =
-        "usage: StanfordDogs <Stanford Dogs folder, holding Images/ and lists/> [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model dogs.camloss]";
+        "usage: StanfordDogs <Stanford Dogs folder, holding Images/ and lists/> [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model artifacts/dogs.camloss]";
 
     /// <summary>The Stanford Dogs folder (holding <c>Images/</c> and <c>lists/</c>); required.</summary>
     public string DataRoot { get; init; } = string.Empty;
@@ -25,7 +25,7 @@ internal sealed record DogsSettings
 
     public double LearningRate { get; init; }
 
-    public string ModelPath { get; init; } = "dogs.camloss";
+    public string ModelPath { get; init; } = Path.Combine("artifacts", "dogs.camloss");
 
     public static bool TryParse(string[] args, out DogsSettings settings, out string error)
     {
