@@ -34,9 +34,9 @@ foreach (var benchmark in cases.Where(c => c.Name.Contains(filter, StringCompari
     benchmark.Report(threads);
 }
 
-if ("loss overhead".Contains(filter, StringComparison.OrdinalIgnoreCase))
+if (LossOverhead.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
-    LossOverhead.Report();
+    LossOverhead.Report(threads);
 }
 
 if ("cub loader".Contains(filter, StringComparison.OrdinalIgnoreCase))

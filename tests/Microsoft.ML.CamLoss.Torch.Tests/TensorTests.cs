@@ -165,6 +165,27 @@ public sealed class TensorTests
     }
 
     [TestMethod]
+    public void Torch_ThreadCount_SurvivesLaterEntryPointBinding()
+    {
+        // The runtime calls the library resolver again whenever a P/Invoke entry point binds for the
+        // first time; that must not put the thread count back to the default.
+        var assembly = typeof(TorchRuntime).Assembly;
+        var resolve = assembly.GetType("Microsoft.ML.CamLoss.Torch.Interop.NativeLibraryResolver")!
+            .GetMethod("Resolve", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        try
+        {
+            TorchRuntime.NumThreads = 1;
+            var handle = (IntPtr)resolve.Invoke(null, ["camloss_native", assembly, null])!;
+            Assert.AreNotEqual(IntPtr.Zero, handle);
+            Assert.AreEqual(1, TorchRuntime.NumThreads, "binding another entry point reset the thread count");
+        }
+        finally
+        {
+            TorchRuntime.NumThreads = Environment.ProcessorCount;
+        }
+    }
+
+    [TestMethod]
     public void FromBytesAndAsStrided_RebuildViewsThatShareOneStorage()
     {
         using var scope = new TensorScope();

@@ -11,6 +11,11 @@ namespace Microsoft.ML.CamLoss.Torch.Interop;
 /// </summary>
 internal static class NativeLibraryResolver
 {
+    // The runtime asks the resolver again as each P/Invoke entry point first binds, so the handle
+    // is kept and the defaults applied once: applying them per call would undo a thread count the
+    // user set before some entry point was first used.
+    private static IntPtr s_library;
+
     // A library must register its resolver before its first P/Invoke; a module initializer is
     // the only hook that runs early enough without asking every caller to remember a call.
 #pragma warning disable CA2255
@@ -26,6 +31,11 @@ internal static class NativeLibraryResolver
             return IntPtr.Zero;
         }
 
+        if (Volatile.Read(ref s_library) is var loaded && loaded != IntPtr.Zero)
+        {
+            return loaded;
+        }
+
         IntPtr handle;
         try
         {
@@ -39,7 +49,11 @@ internal static class NativeLibraryResolver
                 "libtorch-dev and OpenCV), then rebuild.", e);
         }
 
-        ApplyDefaults(handle);
+        if (Interlocked.CompareExchange(ref s_library, handle, IntPtr.Zero) == IntPtr.Zero)
+        {
+            ApplyDefaults(handle);
+        }
+
         return handle;
     }
 
