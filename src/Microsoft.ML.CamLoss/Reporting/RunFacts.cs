@@ -115,13 +115,27 @@ internal static class RunFacts
         _ => value.ToJsonString(),
     };
 
+    /// <summary>
+    /// Adds a checkpoint fact unless <c>model.json</c> already said the same under the same name in another
+    /// case (<c>epochs</c> / <c>Epochs</c>): the page shows it once.
+    /// </summary>
     private static void Add(List<(string Name, string Value)> facts, string name, JsonNode? value)
     {
-        if (value is not null)
+        if (value is null)
         {
-            facts.Add((name, Show(value)));
+            return;
+        }
+
+        var shown = Show(value);
+        if (!facts.Any(f => f.Value == shown && string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            facts.Add((name, shown));
         }
     }
+
+    /// <summary>The value of the first fact named <paramref name="name"/>, ignoring case, or null.</summary>
+    public static string? Find(List<(string Name, string Value)> facts, string name) =>
+        facts.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     private static string Percent(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

@@ -141,15 +141,15 @@ public static class TrainingReport
         var parts = new List<string>();
         foreach (var key in new[] { "trainer", "Architecture" })
         {
-            if (facts.FirstOrDefault(f => f.Name == key) is { Value: { } value })
+            if (RunFacts.Find(facts, key) is { } value)
             {
                 parts.Add(value);
             }
         }
 
-        if (facts.FirstOrDefault(f => f.Name == "epochs finished") is { Value: { } epochs })
+        if (RunFacts.Find(facts, "epochs finished") is { } epochs)
         {
-            var planned = facts.FirstOrDefault(f => f.Name == "Epochs").Value;
+            var planned = RunFacts.Find(facts, "Epochs");
             parts.Add(epochs == "0" ? "no epoch finished yet" : planned is null ? $"{epochs} epochs" : $"{epochs} of {planned} epochs");
         }
 

@@ -26,7 +26,7 @@ public sealed class TrainingReportTests
         var run = TinyFlowersRun.Get();
         using var folder = new Data.TempFolder();
         var runDirectory = run.CopyTo(Path.Combine(folder.Path, "run"));
-        File.WriteAllText(Path.Combine(runDirectory, "model.json"), """{ "name": "flowers <tiny> & quick", "classes": 12 }""");
+        File.WriteAllText(Path.Combine(runDirectory, "model.json"), """{ "name": "flowers <tiny> & quick", "classes": 12, "epochs": 2 }""");
         var gallery = ExplanationGallery.Write(run.Model, run.Data, Path.Combine(runDirectory, "gallery"), count: 6);
         var output = Path.Combine(folder.Path, "out", "report.html");
 
@@ -43,6 +43,8 @@ public sealed class TrainingReportTests
         Assert.IsFalse(page.Descendants().Attributes("href").Any(), "no links");
         Assert.IsTrue(page.Descendants().Attributes("src").All(a => a.Value.StartsWith("data:image/png;base64,", StringComparison.Ordinal)), "every src is an embedded PNG");
         Assert.Contains("flowers <tiny> & quick", page.Descendants("td").Select(td => td.Value).ToArray(), "model.json's facts are shown, escaped");
+        var facts = page.Descendants("table").Single(t => (string?)t.Attribute("id") == "facts").Descendants("th").Select(th => th.Value).ToArray();
+        Assert.AreEqual(1, facts.Count(f => string.Equals(f, "epochs", StringComparison.OrdinalIgnoreCase)), "model.json's epochs and the trainer's Epochs, equal, are shown once");
 
         // Every plot holds the data of the log: one point per distinct (epoch, step) record, or per epoch.
         var log = ReadLog(Path.Combine(runDirectory, "training.jsonl"));
