@@ -1,11 +1,15 @@
+using System.Text.RegularExpressions;
+
 namespace Microsoft.ML.CamLoss.Cli.Parsing;
 
 /// <summary>
 /// Enum values as the command line spells them: the member name in lower case (<c>resnet20</c>,
 /// <c>wideresnet28x10</c>, <c>imagefolder</c>), matched ignoring case, <c>-</c> and <c>_</c>
-/// (so <c>ResNet20</c>, <c>wide-resnet-28x10</c> work too). Numbers are not accepted.
+/// (so <c>ResNet20</c>, <c>wide-resnet-28x10</c> work too); a <c>-</c> or <c>_</c> between two digits
+/// reads as <c>x</c>, so torchvision's <c>resnext50_32x4d</c> and <c>wide_resnet28_10</c> work too.
+/// Numbers are not accepted.
 /// </summary>
-internal static class EnumNames
+internal static partial class EnumNames
 {
     /// <summary>The command-line name of <paramref name="value"/>.</summary>
     public static string Of<T>(T value)
@@ -41,5 +45,8 @@ internal static class EnumNames
         where T : struct, Enum => $"unknown {noun} '{text}'; choose one of: {List<T>()}";
 
     private static string Normalize(string text) =>
-        new string([.. text.Where(c => c is not ('-' or '_'))]).ToLowerInvariant();
+        new string([.. DigitSeparator().Replace(text, "x").Where(c => c is not ('-' or '_'))]).ToLowerInvariant();
+
+    [GeneratedRegex(@"(?<=\d)[-_](?=\d)")]
+    private static partial Regex DigitSeparator();
 }

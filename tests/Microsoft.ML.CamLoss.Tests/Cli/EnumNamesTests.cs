@@ -16,6 +16,9 @@ public sealed class EnumNamesTests
     [DataRow("wide-resnet-28x10", Architecture.WideResNet28x10)]
     [DataRow("ResNeXt50x32x4d", Architecture.ResNeXt50x32x4d)]
     [DataRow("wide_resnet16x2", Architecture.WideResNet16x2)]
+    [DataRow("resnext50_32x4d", Architecture.ResNeXt50x32x4d)]
+    [DataRow("wide_resnet28_10", Architecture.WideResNet28x10)]
+    [DataRow("resnet_110", Architecture.ResNet110)]
     public void Parse_AnyCaseAndSeparators_FindsTheValue(string text, Architecture expected) =>
         Assert.AreEqual(expected, EnumNames.Parse<Architecture>(text, "architecture"));
 
