@@ -16,11 +16,8 @@ internal static class Comparisons
     public static void FashionMnist(int epochs, int seeds, int trainImages)
     {
         Console.WriteLine($"Fashion-MNIST, ResNet-20, {trainImages} train images (stratified) / 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 28 pad 2 + flip, CAM-loss c = 3 from epoch t = 1 (the paper's t = 20 of 160, scaled down)");
-        var ce = new List<double>();
-        var cam = new List<double>();
-        for (var seed = 1; seed <= seeds; seed++)
+        CrossEntropyVsCamLoss($"Fashion-MNIST ResNet-20 {trainImages} images {epochs} epochs", seeds, ml =>
         {
-            var ml = new CamLossContext(seed);
             var all = ml.Data.LoadFashionMnist(DataSplit.Train);
             var train = trainImages < all.Count ? ml.Data.TrainTestSplit(all, testFraction: 1 - ((double)trainImages / all.Count)).TrainSet : all;
             var test = ml.Data.LoadFashionMnist(DataSplit.Test);
@@ -28,14 +25,16 @@ internal static class Comparisons
                 .Append(ml.Transforms.RandomCrop(28, 28, padding: 2))
                 .Append(ml.Transforms.HorizontalFlip())
                 .Append(ml.Transforms.NormalizeImageNet());
-            ce.Add(Experiment.Run($"seed {seed} cross-entropy", ml, preprocessing,
-                ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)), train, test));
-            var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1);
-            options.CamLossStartEpoch = 1;
-            cam.Add(Experiment.Run($"seed {seed} CAM-loss", ml, preprocessing, ml.MulticlassClassification.Trainers.CamLoss(options), train, test));
-        }
-
-        Console.WriteLine($"SUMMARY Fashion-MNIST ResNet-20 {trainImages} images {epochs} epochs, {seeds} seeds: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}");
+            return new SeedRun(
+                preprocessing, train, test,
+                () => ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)),
+                () =>
+                {
+                    var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1);
+                    options.CamLossStartEpoch = 1;
+                    return ml.MulticlassClassification.Trainers.CamLoss(options);
+                });
+        });
     }
 
     /// <summary>The CUB subset (100 species), ResNet-18 from scratch: cross-entropy vs CAM-loss (from epoch 1, and with the adaptive start) vs ICASC.</summary>
@@ -78,11 +77,8 @@ internal static class Comparisons
     {
         var resize = imageSize * 9 / 8;
         Console.WriteLine($"flowers12 (720 train / 240 test, 12 classes), ResNet-56 from the published CIFAR-10 checkpoint with a new 12-class head, {epochs} epochs, batch 32, SGD lr 0.01 momentum 0.9 wd 5e-4 cosine, resize {resize} + random crop {imageSize} + flip (centre crop to score), CAM-loss c = 3 from the epoch after training accuracy passes 50 % (adaptive start)");
-        var ce = new List<double>();
-        var cam = new List<double>();
-        for (var seed = 1; seed <= seeds; seed++)
+        CrossEntropyVsCamLoss($"flowers12 ResNet-56 (CIFAR-10 weights) {imageSize}px {epochs} epochs", seeds, ml =>
         {
-            var ml = new CamLossContext(seed);
             var train = ml.Data.LoadImageFolder(Path.Combine(root, "train"));
             var test = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
             var preprocessing = ml.Transforms.LoadImages()
@@ -99,13 +95,11 @@ internal static class Comparisons
                 return options;
             }
 
-            ce.Add(Experiment.Run($"seed {seed} cross-entropy", ml, preprocessing,
-                ml.MulticlassClassification.Trainers.CrossEntropy(FineTune(new CrossEntropyImageClassificationTrainer.Options())), train, test));
-            cam.Add(Experiment.Run($"seed {seed} CAM-loss", ml, preprocessing,
-                ml.MulticlassClassification.Trainers.CamLoss(FineTune(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })), train, test));
-        }
-
-        Console.WriteLine($"SUMMARY flowers12 ResNet-56 (CIFAR-10 weights) {imageSize}px {epochs} epochs, {seeds} seeds: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}");
+            return new SeedRun(
+                preprocessing, train, test,
+                () => ml.MulticlassClassification.Trainers.CrossEntropy(FineTune(new CrossEntropyImageClassificationTrainer.Options())),
+                () => ml.MulticlassClassification.Trainers.CamLoss(FineTune(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })));
+        });
     }
 
     /// <summary>cifar10-jpeg: the published ResNet-56 as teacher, a ResNet-20 student from scratch: baseline, KD, AT, CCM.</summary>
@@ -141,6 +135,26 @@ internal static class Comparisons
         Console.WriteLine($"SUMMARY cifar10-jpeg ResNet-56 → ResNet-20, {trainImages} images, {epochs} epochs: {string.Join(", ", results.Select(r => $"{r.Item1} {100 * r.Item2:F2} %"))}");
     }
 
+    /// <summary>
+    /// For seeds 1…<paramref name="seeds"/>: a context with that seed, then cross-entropy and CAM-loss
+    /// trained and tested on what <paramref name="prepare"/> sets up (each trainer made just before it
+    /// trains); prints "SUMMARY title, N seeds: cross-entropy mean ± std, CAM-loss mean ± std".
+    /// </summary>
+    private static void CrossEntropyVsCamLoss(string title, int seeds, Func<CamLossContext, SeedRun> prepare)
+    {
+        var ce = new List<double>();
+        var cam = new List<double>();
+        for (var seed = 1; seed <= seeds; seed++)
+        {
+            var ml = new CamLossContext(seed);
+            var run = prepare(ml);
+            ce.Add(Experiment.Run($"seed {seed} cross-entropy", ml, run.Preprocessing, run.CrossEntropy(), run.Train, run.Test));
+            cam.Add(Experiment.Run($"seed {seed} CAM-loss", ml, run.Preprocessing, run.CamLoss(), run.Train, run.Test));
+        }
+
+        Console.WriteLine($"SUMMARY {title}, {seeds} seeds: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}");
+    }
+
     private static T Shared<T>(T options, Architecture architecture, int epochs, int batch, double learningRate)
         where T : ImageClassificationTrainerOptions
     {
@@ -153,3 +167,11 @@ internal static class Comparisons
         return options;
     }
 }
+
+/// <summary>What one seed of a cross-entropy vs CAM-loss comparison trains and tests.</summary>
+internal sealed record SeedRun(
+    ImageTransformEstimator Preprocessing,
+    ImageDataset Train,
+    ImageDataset Test,
+    Func<ImageClassificationTrainer> CrossEntropy,
+    Func<ImageClassificationTrainer> CamLoss);

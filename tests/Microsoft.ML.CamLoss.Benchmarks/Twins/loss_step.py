@@ -3,7 +3,6 @@ CE + CAM-loss (alpha 3, l1) and with ICASC (channel-weighted attention, sigma .5
 interleaved CE, CAM, ICASC, CE, ... on one model; written vectorised, as a PyTorch user would.
 
 Prints one JSON line: {"ce_ms": ..., "cam_ms": ..., "icasc_ms": ...} (medians)."""
-import argparse
 import json
 import os
 import sys
@@ -14,16 +13,13 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 from cifar_resnet import CifarResNet  # noqa: E402
+from twin_timing import parser, setup  # noqa: E402
 
-p = argparse.ArgumentParser()
-p.add_argument("--threads", type=int, required=True)
-p.add_argument("--warmup", type=int, required=True)
-p.add_argument("--steps", type=int, required=True)
+p = parser()
 p.add_argument("--batch", type=int, default=128)
 a = p.parse_args()
 
-torch.set_num_threads(a.threads)
-torch.manual_seed(0)
+setup(a)
 model = CifarResNet(20)
 taps = {}
 model.layer2.register_forward_hook(lambda m, i, o: taps.__setitem__("inner", o))
