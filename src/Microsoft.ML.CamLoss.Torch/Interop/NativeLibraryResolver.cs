@@ -31,7 +31,8 @@ internal static class NativeLibraryResolver
             return IntPtr.Zero;
         }
 
-        if (Volatile.Read(ref s_library) is var loaded && loaded != IntPtr.Zero)
+        var loaded = Volatile.Read(ref s_library);
+        if (loaded != IntPtr.Zero)
         {
             return loaded;
         }
