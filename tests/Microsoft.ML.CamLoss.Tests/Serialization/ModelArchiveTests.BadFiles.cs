@@ -1,0 +1,230 @@
+using System.IO.Compression;
+using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Torch;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.Serialization;
+
+/// <summary>
+/// Every kind of bad file given to the archive reader gets a <see cref="ModelFileException"/> naming
+/// the file and what to do: missing, empty, foreign, of the wrong kind, newer, corrupt or truncated.
+/// </summary>
+public sealed partial class ModelArchiveTests
+{
+    [TestMethod]
+    public void Open_MissingFile_ThrowsSayingItDoesNotExist()
+    {
+        var ex = AssertOpenFails(InFolder("missing.camloss"), ModelArchive.ModelKind, "the model file does not exist", "Check the path");
+        Assert.IsInstanceOfType<FileNotFoundException>(ex.InnerException);
+    }
+
+    [TestMethod]
+    public void Open_WeightsOnlyFile_ThrowsSayingItIsPretrainedWeights()
+    {
+        var path = InFolder("weights.camlossweights");
+        using (var scope = new TensorScope())
+        {
+            ModelWeightsFile.Save(path, SampleTensors(seed: 8));
+        }
+
+        AssertOpenFails(path, ModelArchive.ModelKind, "CamLoss weights-only file (no manifest, class names or preprocessing)", "used as pretrained weights", "cannot be loaded as a model");
+    }
+
+    [TestMethod]
+    [DataRow("state_zip.pt")]
+    [DataRow("state_legacy.pt")]
+    public void Open_PyTorchCheckpoint_ThrowsPointingToLoadPyTorchCheckpoint(string fixture)
+    {
+        var path = InFolder(fixture);
+        File.Copy(CheckpointFixtures.PathOf(fixture), path);
+        AssertOpenFails(path, ModelArchive.ModelKind,
+            "it is a PyTorch checkpoint, not a CamLoss model file", "CamLossContext.Model.LoadPyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
+    }
+
+    [TestMethod]
+    public void Open_TextFile_ThrowsNotACamLossModelFile() =>
+        AssertOpenFails(Bytes("notes.txt", "hello, world"u8.ToArray()), ModelArchive.ModelKind, "it is not a CamLoss model file", "68656C6C6F2C2077");
+
+    [TestMethod]
+    public void Open_EmptyFile_ThrowsSayingItIsEmpty() =>
+        AssertOpenFails(Bytes("empty.camloss", []), ModelArchive.ModelKind, "it is empty (0 bytes)", "not a CamLoss model file");
+
+    [TestMethod]
+    public void Open_ZipWithoutManifest_ThrowsNotACamLossModelFile()
+    {
+        var path = Zip("other.zip", ("readme.txt", "hello"));
+        AssertOpenFails(path, ModelArchive.ModelKind, "a zip archive without manifest.json, so it is not a CamLoss model file");
+    }
+
+    [TestMethod]
+    public void Open_ArchiveWhoseManifestIsGone_ThrowsCorrupt()
+    {
+        var path = WriteSample("nomanifest.camloss");
+        Rewrite(path, zip => zip.GetEntry("manifest.json")!.Delete());
+        AssertOpenFails(path, ModelArchive.ModelKind, "it is corrupt: it holds CamLoss entries but no manifest.json", "copy it again or retrain");
+    }
+
+    [TestMethod]
+    public void Open_GarbageAfterZipSignature_ThrowsCorruptOrTruncated()
+    {
+        var ex = AssertOpenFails(Bytes("garbage.camloss", [.. "PK\x03\x04"u8, .. RandomBytes(9, 300)]), ModelArchive.ModelKind, "is corrupt or truncated", "copy it again or retrain");
+        Assert.IsNotNull(ex.InnerException);
+    }
+
+    [TestMethod]
+    [DataRow("{not json", "not valid JSON")]
+    [DataRow("[1, 2]", "not a JSON object")]
+    [DataRow("{\"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no \"format\" string")]
+    [DataRow("{\"format\": \"camloss-model\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": \"1\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 0, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "format versions start at 1")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\"}", "no \"entries\" object")]
+    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {\"w\": {\"sha256\": \"ab\", \"bytes\": 2}}}", "entry 'w' lacks a valid \"sha256\"")]
+    public void Open_CorruptManifest_ThrowsSayingTheManifestIsCorrupt(string manifest, string detail)
+    {
+        var path = Zip("manifest.camloss", ("manifest.json", manifest));
+        AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", detail, "copy it again or retrain");
+    }
+
+    [TestMethod]
+    public void Open_CheckpointAsModel_ThrowsSayingToResumeIt()
+    {
+        var path = WriteSample("epoch7.camloss", ModelArchive.CheckpointKind);
+        AssertOpenFails(path, ModelArchive.ModelKind, "it is a CamLoss training checkpoint, not a model file", "Resume training from it", "load the model file written at the end of training");
+    }
+
+    [TestMethod]
+    public void Open_ModelAsCheckpoint_ThrowsSayingToLoadItAsAModel()
+    {
+        var path = WriteSample("final.camloss");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is a CamLoss model file, not a training checkpoint", "Load it as a model", "resume training from a checkpoint");
+    }
+
+    [TestMethod]
+    public void Open_NewerFormatVersion_ThrowsAskingToUpdateTheLibrary()
+    {
+        var path = WriteSample("future.camloss");
+        Rewrite(path, zip =>
+        {
+            var manifest = ReadManifest(zip);
+            manifest["formatVersion"] = 2;
+            manifest["libraryVersion"] = "9.9.9";
+            zip.GetEntry("manifest.json")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            writer.Write(manifest.ToJsonString());
+        });
+        AssertOpenFails(path, ModelArchive.ModelKind,
+            "written by Microsoft.ML.CamLoss 9.9.9 in archive format version 2", "reads format versions up to 1", "Update Microsoft.ML.CamLoss");
+    }
+
+    [TestMethod]
+    public void Open_EntryMissingFromTheZip_ThrowsEntryCorrupt()
+    {
+        var path = WriteSample("missing-entry.camloss");
+        Rewrite(path, zip => zip.GetEntry("weights.tensors")!.Delete());
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (missing from the archive)", "damaged after it was written", "copy it again or retrain");
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(-1)]
+    public void Open_EntryChangedAfterWriting_ThrowsChecksumMismatch(int lengthChange)
+    {
+        var path = WriteSample("changed.camloss");
+        Rewrite(path, zip =>
+        {
+            var entry = zip.GetEntry("weights.tensors")!;
+            var buffer = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(buffer);
+            }
+
+            var content = buffer.ToArray();
+
+            content[^1] ^= 0x40;
+            entry.Delete();
+            using var replacement = zip.CreateEntry("weights.tensors", CompressionLevel.NoCompression).Open();
+            replacement.Write(content.AsSpan(0, content.Length + Math.Min(lengthChange, 0)));
+            replacement.Write(new byte[Math.Max(lengthChange, 0)]);
+        });
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)", "the file was damaged after it was written; copy it again or retrain.");
+    }
+
+    [TestMethod]
+    public void Open_OneByteOfStoredTensorDataFlipped_ThrowsChecksumMismatch()
+    {
+        var path = WriteSample("flipped.camloss");
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan().IndexOf("conv.weight"u8);
+        Assert.AreEqual(-1, bytes.AsSpan(at + 1).IndexOf("conv.weight"u8), "the name appears once, inside the stored tensor entry");
+        bytes[at] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)");
+    }
+
+    [TestMethod]
+    public void Open_200RandomSingleByteCorruptions_LoadIdenticallyOrThrowModelFileException()
+    {
+        var original = File.ReadAllBytes(WriteSample("original.camloss"));
+        var expected = Snapshot(InFolder("original.camloss"));
+        var path = InFolder("corrupted.camloss");
+        var random = new Random(20240611);
+        var live = Tensor.LiveHandleCount;
+        var (loaded, refused) = (0, 0);
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            var position = random.Next(bytes.Length);
+            bytes[position] ^= (byte)random.Next(1, 256);
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                var actual = Snapshot(path);
+                Assert.AreEqual(expected, actual, $"byte {position} changed, yet the archive loaded with different content");
+                loaded++;
+            }
+            catch (ModelFileException e)
+            {
+                Assert.AreEqual(path, e.Path);
+                refused++;
+            }
+            catch (Exception e) when (e is not AssertFailedException)
+            {
+                Assert.Fail($"byte {position} of {bytes.Length} changed: {e.GetType().Name} escaped instead of a ModelFileException: {e}");
+            }
+        }
+
+        TestContext.WriteLine($"{loaded} corrupted copies loaded identically (bytes the reader ignores), {refused} were refused");
+        Assert.IsGreaterThan(100, refused, "most bytes are checked");
+        Assert.AreEqual(live, Tensor.LiveHandleCount, "no tensor leaked on the failure paths");
+    }
+
+    [TestMethod]
+    public void Open_TruncatedAt20Points_ThrowsModelFileException()
+    {
+        var original = File.ReadAllBytes(WriteSample("whole.camloss"));
+        for (var i = 0; i < 20; i++)
+        {
+            var length = original.Length * i / 20;
+            var path = Bytes($"truncated-{length}.camloss", original[..length]);
+            var ex = Assert.ThrowsExactly<ModelFileException>(() => ModelArchive.Open(path, ModelArchive.ModelKind).Dispose(), $"truncated to {length} bytes");
+            StringAssert.Contains(ex.Message, path);
+            if (length >= 4)
+            {
+                StringAssert.Contains(ex.Message, "is corrupt or truncated", $"truncated to {length} bytes");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ModelFileException_Constructor_PrefixesThePath()
+    {
+        var inner = new InvalidDataException("bad");
+        var ex = new ModelFileException("/models/a.camloss", "it is broken. Fix it.", inner);
+        Assert.AreEqual("/models/a.camloss", ex.Path);
+        Assert.AreEqual("/models/a.camloss: it is broken. Fix it.", ex.Message);
+        Assert.AreSame(inner, ex.InnerException);
+    }
+}
