@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds everything (the native shim
-# included) and runs the test suite. Ends with one line "tests: N passed, N failed, N skipped".
+# The README's test command: installs what is missing, builds everything and runs the test suite.
+# Ends with one line "tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build/setup.sh

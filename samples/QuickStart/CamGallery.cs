@@ -1,7 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Samples.QuickStart;
 
@@ -22,7 +23,7 @@ internal static class CamGallery
         var ceEngine = crossEntropy.CreatePredictionEngine(new ScoringOptions { IncludeCam = true });
         var camEngine = camLoss.CreatePredictionEngine(new ScoringOptions { IncludeCam = true, IncludeCaam = true });
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();   // every tile and the grid
         var tiles = new List<Tensor>();
         var row = 0;
         foreach (var index in FirstOfEachClass(test).Take(images))
@@ -39,7 +40,7 @@ internal static class CamGallery
         }
 
         var path = Path.Combine(folder, "cams.png");
-        ImageEncoder.WritePng(path, HeatmapRenderer.Grid(tiles, columns: 4, gap: 4));
+        ImageFiles.WritePng(path, HeatmapRenderer.Grid(tiles, columns: 4, gap: 4));
         return path;
     }
 
@@ -63,6 +64,6 @@ internal static class CamGallery
             }
         }
 
-        return Tensor.FromSpan<byte>(pixels, [height, width]);
+        return torch.tensor(pixels, height, width);
     }
 }

@@ -7,12 +7,12 @@ using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Samples.QuickStart;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.ML.CamLoss.Training;
+using TorchSharp;
 
 var settings = QuickStartSettings.Parse(args);
 var total = Stopwatch.StartNew();
-Console.WriteLine($"libtorch {TorchRuntime.TorchVersion}, {Environment.ProcessorCount} cores, {settings.Threads ?? TorchRuntime.NumThreads} threads");
+Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__).ToString(3)}), {Environment.ProcessorCount} cores, {settings.Threads ?? torch.get_num_threads()} threads");
 
 // Fashion-MNIST from Debian's dataset-fashion-mnist package (28×28 grey, 10 classes).
 var ml = new CamLossContext(seed: 1);

@@ -5,7 +5,8 @@ namespace Microsoft.ML.CamLoss.Samples.QuickStart;
 
 /// <summary>
 /// The quick-start's knobs, from the command line. The defaults were chosen by timing on a quiet
-/// 2-core machine (2 libtorch threads): ResNet-8 trains at about 2,300 images/s there, ResNet-20
+/// 2-core machine (2 libtorch threads; measured on the first engine, libtorch 1.13 through our own
+/// binding, before the move to TorchSharp): ResNet-8 trains at about 2,300 images/s there, ResNet-20
 /// at about 1,050, so 4 epochs of all 60,000 images take about 100 s per model, both trainings
 /// about 3.5 minutes (the whole <c>build/quickstart.sh</c> must stay under 10 minutes on a fresh
 /// 2-core machine). In that time ResNet-8 × 4 epochs beat ResNet-20 × 2 epochs (89.8% vs 89.4%

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Microsoft.ML.CamLoss.Cli.Commands;
+using Microsoft.ML.CamLoss.Cli.Output;
 
 namespace Microsoft.ML.CamLoss.Cli;
 
@@ -35,7 +36,7 @@ public static class CamlossApp
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress messages to stderr, and show full details (stack trace) of an error.", Recursive = true };
         var root = new Command(Name, "Train, distill, evaluate and explain CAM-loss image classifiers: point it at a data set folder, get a model.");
         root.Options.Add(new HelpOption());
-        root.Options.Add(new VersionOption());
+        root.Options.Add(new VersionOption { Action = new VersionAction(stdout, stderr) });
         root.Options.Add(verbose);
         var context = new CliContext(stdout, stderr, cancellationToken, interactive);
         CliCommand[] commands = [new TrainCommand(), new DistillCommand(), new EvaluateCommand(), new PredictCommand(), new ExplainCommand(), new ReportCommand()];

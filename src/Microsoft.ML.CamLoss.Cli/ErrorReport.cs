@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Microsoft.ML.CamLoss.Cli;
@@ -27,13 +28,20 @@ internal static partial class ErrorReport
     /// <summary>
     /// The message as one line: whitespace runs (newlines included) become one space, ArgumentException's
     /// "(Parameter 'x')" suffix goes, a cancellation says "cancelled", and exceptions that signal a bug
-    /// rather than bad input say so.
+    /// rather than bad input say so. A libtorch error that reached us unwrapped (TorchSharp raises them
+    /// as a bare <see cref="ExternalException"/> whose message is libtorch's line followed by a C++
+    /// backtrace) keeps only that first line; <c>--verbose</c> shows the rest.
     /// </summary>
     public static string OneLine(Exception error)
     {
         if (error is OperationCanceledException)
         {
             return "cancelled";
+        }
+
+        if (error.GetType() == typeof(ExternalException))
+        {
+            return $"libtorch: {FirstLine(error.Message)} (run with --verbose for libtorch's full message)";
         }
 
         var message = error.Message;
@@ -47,6 +55,10 @@ internal static partial class ErrorReport
             ? $"internal error: {error.GetType().Name}: {message} (run with --verbose for details)"
             : message;
     }
+
+    /// <summary>The first non-blank line of <paramref name="message"/>, trimmed.</summary>
+    public static string FirstLine(string message) =>
+        message.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "an error without a message";
 
     private static bool IsBug(Exception error) =>
         error is NullReferenceException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException or NotImplementedException;

@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 
 /// <summary>
-/// One comparison: a C# step and its PyTorch twin script, timed the same way (median or mean ms of
-/// <see cref="Steps"/> steps after <see cref="Warmup"/>), alternated over rounds.
+/// One comparison of up to three sides timed the same way (median, or mean, ms of <see cref="Steps"/>
+/// steps after <see cref="Warmup"/>): ours (the library's layers), the same model written as a plain
+/// TorchSharp loop (what the engine costs without our layers; not every case has one), and the
+/// PyTorch twin script. Each round runs ours, then plain TorchSharp, then PyTorch, so that machine
+/// noise hits all sides alike; the figure of a side is the median over rounds.
 /// </summary>
 internal abstract class BenchmarkCase(string name, int warmup, int steps, int rounds)
 {
@@ -28,27 +32,45 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
     /// </summary>
     protected virtual bool UseMean => false;
 
-    /// <summary>Prepares one C# run and returns the step to time; disposing it releases the run's state.</summary>
+    /// <summary>Prepares one run of our side and returns the step to time; disposing it releases the run's state.</summary>
     protected abstract IStepRunner CreateRunner();
 
-    /// <summary>Runs the rounds and prints "name: C# x ms, PyTorch y ms, ratio".</summary>
+    /// <summary>Prepares one run of the plain TorchSharp loop, or null where the case has none.</summary>
+    protected virtual IStepRunner? CreatePlainRunner() => null;
+
+    /// <summary>Runs the rounds and prints one line: each side's ms/step and our throughput relative to the others.</summary>
     public void Report(int threads)
     {
         var ours = new List<double>();
+        var plain = new List<double>();
         var theirs = new List<double>();
         for (var round = 0; round < Rounds; round++)
         {
-            ours.Add(RunCSharp());
+            ours.Add(Time(CreateRunner()));
+            if (CreatePlainRunner() is { } plainRunner)
+            {
+                plain.Add(Time(plainRunner));
+            }
+
             theirs.Add(RunPyTorch(threads));
         }
 
-        var (o, t) = (Median(ours), Median(theirs));
-        Console.WriteLine($"{Name}: C# {o:F3} ms/step, PyTorch {t:F3} ms/step, C# throughput = {t / o:F3} x PyTorch's");
+        var (o, t) = (Twin.Median(ours), Twin.Median(theirs));
+        var line = plain.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{Name}: C# {o:F3} ms/step, PyTorch {t:F3} ms/step, C# throughput = {t / o:F3} x PyTorch's")
+            : Line(Name, o, Twin.Median(plain), t);
+        Console.WriteLine(line);
     }
 
-    private double RunCSharp()
+    /// <summary>"name: ours o ms/step, plain TorchSharp p ms/step, PyTorch t ms/step, ours throughput = t/o x PyTorch's, p/o x plain TorchSharp's".</summary>
+    public static string Line(string name, double ours, double plain, double pyTorch) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{name}: ours {ours:F3} ms/step, plain TorchSharp {plain:F3} ms/step, PyTorch {pyTorch:F3} ms/step; " +
+        $"our throughput = {pyTorch / ours:F3} x PyTorch's, {plain / ours:F3} x plain TorchSharp's");
+
+    private double Time(IStepRunner created)
     {
-        using var runner = CreateRunner();
+        using var runner = created;
         for (var i = 0; i < Warmup; i++)
         {
             runner.Step();
@@ -62,21 +84,15 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        return UseMean ? times.Average() : Median(times);
+        return UseMean ? times.Average() : Twin.Median(times);
     }
 
     private double RunPyTorch(int threads) =>
         Twin.RunPython(TwinScript, $"{TwinArguments} --threads {threads} --warmup {Warmup} --steps {Steps}")
             .GetProperty(UseMean ? "mean_ms" : "median_ms").GetDouble();
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 }
 
-/// <summary>A prepared C# step.</summary>
+/// <summary>A prepared step.</summary>
 internal interface IStepRunner : IDisposable
 {
     /// <summary>Runs one step (synchronously: the result is materialised).</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
@@ -10,7 +10,8 @@ namespace Microsoft.ML.CamLoss.Benchmarks;
 /// <summary>
 /// Leak check: a small real training run through the public API (CAM-loss, ResNet-8, the first
 /// 2,000 Fashion-MNIST training images held in memory, pad-2 crop + flip, batch 128, 20 epochs)
-/// with the resident memory (<c>VmRSS</c>) and the live native tensor count read at the end of
+/// with the resident memory (<c>VmRSS</c>) and the live tensor count (TorchSharp's
+/// <c>torch.Tensor.TotalCount</c>: tensors created and not yet disposed) read at the end of
 /// every epoch, on the training thread; at the end of the first and the last epoch, the two
 /// compared, after a full garbage collection, with the live managed heap. A leak shows as growth from epoch 1 to
 /// epoch 20; the PyTorch twin (Twins/leak_loop.py: the same model, loss, augmentation, optimiser
@@ -29,7 +30,7 @@ internal static class LeakCheck
         }
 
         var ours = Ours(threads, images, epochs);
-        Print("C#", ours, epochs, extra: $"; live native tensors {ours[0].Tensors} → {ours[^1].Tensors}, live managed heap {ours[0].ManagedMb:F1} → {ours[^1].ManagedMb:F1} MB");
+        Print("C#", ours, epochs, extra: $"; live tensors {ours[0].Tensors} → {ours[^1].Tensors}, live managed heap {ours[0].ManagedMb:F1} → {ours[^1].ManagedMb:F1} MB");
         var twin = Twin.RunPython("leak_loop.py", $"--threads {threads} --images {images} --epochs {epochs}");
         var theirs = twin.GetProperty("rss_mb").EnumerateArray().Select(e => new EpochMemory(e.GetDouble(), 0, 0)).ToArray();
         Print("PyTorch", theirs, epochs, extra: string.Empty);
@@ -56,7 +57,7 @@ internal static class LeakCheck
             // collected (loading Fashion-MNIST leaves ~100 MB) is not mistaken for a leak; only there,
             // since collections change what RSS does.
             var managed = epoch == 0 || epoch == epochs - 1 ? GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024) : double.NaN;
-            memory.Add(new EpochMemory(ProcessMemory.ResidentMb, Tensor.LiveHandleCount, managed));
+            memory.Add(new EpochMemory(ProcessMemory.ResidentMb, torch.Tensor.TotalCount, managed));
         }));
         return [.. memory];
     }

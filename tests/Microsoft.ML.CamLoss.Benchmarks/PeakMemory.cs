@@ -1,16 +1,19 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.ML.CamLoss.Benchmarks.Plain;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 
 /// <summary>
 /// Peak resident memory of the ResNet-20 training step (32×32, batch 128, SGD momentum): a fresh
-/// process that only loads libtorch, builds the model and runs the steps, ours (this program in
-/// child mode, <c>VmHWM</c>) vs the PyTorch twin (Twins/memory_step.py,
-/// <c>getrusage(RUSAGE_SELF).ru_maxrss</c>). Each side also reports its peak before the model
-/// was built (runtime + libtorch loaded), so the table can show what the training itself adds.
-/// Rounds alternate; medians.
+/// process that only loads libtorch, builds the model and runs the steps. Three sides: ours (this
+/// program in child mode with our <see cref="CifarResNet"/>, <c>VmHWM</c>), the plain TorchSharp
+/// network (<see cref="PlainCifarResNet"/>, same child mode) and the PyTorch twin
+/// (Twins/memory_step.py, <c>getrusage(RUSAGE_SELF).ru_maxrss</c>). Each side also reports its peak
+/// before the model was built (runtime + libtorch loaded), so the table can show what the training
+/// itself adds. Rounds alternate; medians.
 /// </summary>
 internal static class PeakMemory
 {
@@ -23,29 +26,41 @@ internal static class PeakMemory
     public static void Report(int threads, int steps = 10, int rounds = 3)
     {
         var ours = new List<(double Baseline, double Peak)>();
+        var plain = new List<(double Baseline, double Peak)>();
         var theirs = new List<(double Baseline, double Peak)>();
         for (var round = 0; round < rounds; round++)
         {
-            ours.Add(Read(Twin.RunSelf($"{ChildMode} {threads} {steps}")));
+            ours.Add(Read(Twin.RunSelf($"{ChildMode} ours {threads} {steps}")));
+            plain.Add(Read(Twin.RunSelf($"{ChildMode} plain {threads} {steps}")));
             theirs.Add(Read(Twin.RunPython("memory_step.py", $"--threads {threads} --warmup 0 --steps {steps} --batch {Batch} --image {Image}")));
         }
 
-        var (oBase, oPeak) = (Twin.Median(ours.Select(o => o.Baseline)), Twin.Median(ours.Select(o => o.Peak)));
-        var (tBase, tPeak) = (Twin.Median(theirs.Select(t => t.Baseline)), Twin.Median(theirs.Select(t => t.Peak)));
-        Console.WriteLine(
-            $"{Name}, {steps} steps: peak RSS C# {oPeak:F0} MB (runtime + libtorch {oBase:F0} MB, training adds {oPeak - oBase:F0} MB), " +
+        var (oBase, oPeak) = Medians(ours);
+        var (pBase, pPeak) = Medians(plain);
+        var (tBase, tPeak) = Medians(theirs);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Name}, {steps} steps: peak RSS ours {oPeak:F0} MB (runtime + libtorch {oBase:F0} MB, training adds {oPeak - oBase:F0} MB), " +
+            $"plain TorchSharp {pPeak:F0} MB (training adds {pPeak - pBase:F0} MB), " +
             $"PyTorch {tPeak:F0} MB (python + torch {tBase:F0} MB, training adds {tPeak - tBase:F0} MB); " +
-            $"C# / PyTorch = {oPeak / tPeak:F3} (peak), {(oPeak - oBase) / (tPeak - tBase):F3} (training's share)");
+            $"ours / PyTorch = {oPeak / tPeak:F3} (peak), {(oPeak - oBase) / (tPeak - tBase):F3} (training's share); " +
+            $"ours / plain TorchSharp = {oPeak / pPeak:F3} (peak), {(oPeak - oBase) / (pPeak - pBase):F3} (training's share)"));
     }
 
-    /// <summary>The child process: the training step and nothing else, then one JSON line.</summary>
+    /// <summary>The child process (<c>--child-peak-memory ours|plain THREADS STEPS</c>): the training step and nothing else, then one JSON line.</summary>
     public static int RunChild(string[] args)
     {
-        TorchRuntime.NumThreads = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);   // loads libtorch
-        var steps = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+        var plain = args[1] switch
+        {
+            "ours" => false,
+            "plain" => true,
+            _ => throw new ArgumentException($"{ChildMode} takes 'ours' or 'plain', not '{args[1]}'"),
+        };
+        torch.set_num_threads(int.Parse(args[2], CultureInfo.InvariantCulture));   // loads libtorch
+        var steps = int.Parse(args[3], CultureInfo.InvariantCulture);
         var baseline = ProcessMemory.PeakResidentMb;
-        TorchRuntime.ManualSeed(0);
-        using (var runner = new TrainRunner<BackboneOutput>(Backbones.Create(Architecture.ResNet20, 10), Batch, Image, m => x => m.Forward(x).Logits))
+        torch.manual_seed(0);
+        using (var runner = plain ? PlainRunner() : OurRunner())
         {
             for (var i = 0; i < steps; i++)
             {
@@ -56,6 +71,21 @@ internal static class PeakMemory
         Console.WriteLine(JsonSerializer.Serialize(new { baseline_mb = baseline, peak_mb = ProcessMemory.PeakResidentMb }));
         return 0;
     }
+
+    private static TrainRunner OurRunner()
+    {
+        var model = new CifarResNet(20);
+        return new TrainRunner(model, x => model.forward(x).Logits, Batch, Image);
+    }
+
+    private static TrainRunner PlainRunner()
+    {
+        var model = new PlainCifarResNet(20);
+        return new TrainRunner(model, model.forward, Batch, Image);
+    }
+
+    private static (double Baseline, double Peak) Medians(List<(double Baseline, double Peak)> runs) =>
+        (Twin.Median(runs.Select(r => r.Baseline)), Twin.Median(runs.Select(r => r.Peak)));
 
     private static (double Baseline, double Peak) Read(JsonElement result) =>
         (result.GetProperty("baseline_mb").GetDouble(), result.GetProperty("peak_mb").GetDouble());

@@ -10,6 +10,19 @@ internal static class Twin
     public static JsonElement RunPython(string script, string arguments) =>
         Run("/usr/bin/python3", $"{Path.Combine(AppContext.BaseDirectory, "Twins", script)} {arguments}", $"PyTorch twin {script} (is python3-torch installed?)");
 
+    /// <summary>"PyTorch 1.13.0a0 (twins)" (Debian's python3-torch 1.13.1 reports 1.13.0a0; the twins' torch, from Twins/versions.py), or a note that the twins cannot run.</summary>
+    public static string PyTorchVersion()
+    {
+        try
+        {
+            return $"PyTorch {RunPython("versions.py", string.Empty).GetProperty("torch").GetString()} (twins)";
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException or System.ComponentModel.Win32Exception)
+        {
+            return $"PyTorch twins unavailable ({e.Message.Split('\n')[0].Trim()})";
+        }
+    }
+
     /// <summary>Runs this benchmark program again, in a fresh process, with <paramref name="arguments"/>.</summary>
     public static JsonElement RunSelf(string arguments)
     {

@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Tests;
 
@@ -20,7 +20,7 @@ public sealed partial class ReadmeExamplesTests
 
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
             .Split(Path.PathSeparator)
-            .Append(typeof(Tensor).Assembly.Location)
+            .Append(typeof(torch).Assembly.Location)
             .Append(typeof(Backbone).Assembly.Location)
             .Select(path => MetadataReference.CreateFromFile(path));
         for (var i = 0; i < blocks.Count; i++)

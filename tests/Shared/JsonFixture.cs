@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Torch = Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Testing;
 
@@ -41,24 +41,35 @@ public sealed class JsonFixture
         return e;
     }
 
-    /// <summary>A tensor stored as {shape, dtype, data} at a path (float32 or int64).</summary>
-    public Torch.Tensor Tensor(params string[] path)
+    /// <summary>
+    /// A CPU tensor stored as {shape, dtype, data} at a path (float32 or int64). It joins the
+    /// caller's dispose scope, if any; otherwise the caller disposes it.
+    /// </summary>
+    public torch.Tensor Tensor(params string[] path)
     {
         var e = Get(path);
         var shape = e.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray();
         var data = e.GetProperty("data");
         return e.GetProperty("dtype").GetString() switch
         {
-            "float32" => Torch.Tensor.FromSpan<float>(data.EnumerateArray().Select(v => v.GetSingle()).ToArray(), shape),
-            "int64" => Torch.Tensor.FromSpan<long>(data.EnumerateArray().Select(v => v.GetInt64()).ToArray(), shape),
-            var other => throw new NotSupportedException(other),
+            "float32" => torch.tensor(data.EnumerateArray().Select(v => v.GetSingle()).ToArray(), shape),
+            "int64" => torch.tensor(data.EnumerateArray().Select(v => v.GetInt64()).ToArray(), shape),
+            var other => throw new NotSupportedException($"fixture dtype {other}"),
         };
     }
 
-    /// <summary>A float32 tensor stored as base64 little-endian bytes at <paramref name="dataPath"/> with its shape at <paramref name="shapePath"/>.</summary>
-    public Torch.Tensor Base64Tensor(string[] dataPath, string[] shapePath)
+    /// <summary>A float32 CPU tensor stored as base64 little-endian bytes at <paramref name="dataPath"/> with its shape at <paramref name="shapePath"/>.</summary>
+    public torch.Tensor Base64Tensor(string[] dataPath, string[] shapePath)
     {
         var shape = Get(shapePath).EnumerateArray().Select(v => v.GetInt64()).ToArray();
-        return Torch.Tensor.FromBytes(Convert.FromBase64String(Get(dataPath).GetString()!), shape, Torch.ScalarType.Float32);
+        var bytes = Convert.FromBase64String(Get(dataPath).GetString()!);
+        var values = new float[bytes.Length / sizeof(float)];
+        Buffer.BlockCopy(bytes, 0, values, 0, values.Length * sizeof(float));
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The fixtures store little-endian floats.");
+        }
+
+        return torch.tensor(values, shape);
     }
 }

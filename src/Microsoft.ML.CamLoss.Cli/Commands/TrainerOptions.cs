@@ -48,9 +48,9 @@ internal sealed class TrainerOptions
         "--keep-last-weights", "With --early-stopping, keep the last epoch's weights rather than the best epoch's.");
 
     private readonly Option<int?> _seed = CliOptions.Value<int>(
-        "--seed", "Seed of initialisation, data order, augmentation and validation split (default: a random seed, recorded in the run folder's run.json and reused by --resume).", "n");
+        "--seed", "Seed of initialisation, data order, augmentation and validation split; on the CPU, the same seed and --threads give the same weights (default: a random seed, recorded in the run folder's run.json and reused by --resume).",
+        "n");
 
-    private readonly Option<bool> _deterministic = CliOptions.Flag("--deterministic", "Deterministic algorithms: the same seed gives bit-identical weights (slower on CUDA).");
     private readonly Option<TrainingDevice?> _device = CliOptions.Enum<TrainingDevice>("--device", "device", $"Where to train (default {EnumNames.Of(Defaults.Device)}: the first CUDA GPU if there is one).");
     private readonly Option<int?> _threads = CliOptions.Value<int>("--threads", "libtorch threads (default: one per core).", "n");
     private readonly Option<int?> _workers = CliOptions.Value<int>("--workers", "Threads decoding and augmenting images ahead of the step (default: min(cores, 4); 0: on the training thread).", "n");
@@ -66,7 +66,7 @@ internal sealed class TrainerOptions
         foreach (var option in new Option[]
         {
             _weights, _replaceClassifier, _epochs, _batchSize, _optimizer, _learningRate, _decay, _warmup, _momentum, _nesterov, _weightDecay, _headMultiplier,
-            _validationFraction, _patience, _earlyMetric, _earlyDelta, _keepLast, _seed, _deterministic, _device, _threads, _workers, _progressInterval,
+            _validationFraction, _patience, _earlyMetric, _earlyDelta, _keepLast, _seed, _device, _threads, _workers, _progressInterval,
         })
         {
             command.Options.Add(option);
@@ -90,7 +90,6 @@ internal sealed class TrainerOptions
         options.HeadLearningRateMultiplier = parse.GetValue(_headMultiplier) ?? options.HeadLearningRateMultiplier;
         options.ValidationFraction = parse.GetValue(_validationFraction) ?? options.ValidationFraction;
         options.Seed = parse.GetValue(_seed) ?? options.Seed;
-        options.Deterministic |= parse.GetValue(_deterministic);
         options.Device = parse.GetValue(_device) ?? options.Device;
         options.Threads = parse.GetValue(_threads) ?? options.Threads;
         options.DataLoaderWorkers = parse.GetValue(_workers) ?? options.DataLoaderWorkers;

@@ -1,7 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Cli.Explain;
 
@@ -19,8 +20,8 @@ internal static class CamOverlay
     /// <summary>The PNG of <paramref name="cam"/> over the image at <paramref name="imagePath"/>, as <paramref name="model"/> saw it.</summary>
     public static byte[] Png(ImageClassificationModel model, string imagePath, Heatmap cam, double opacity, Colormap colormap)
     {
-        using var scope = new TensorScope();
-        var image = ImageDecoding.DecodeRgb(ImageSource.FromFile(imagePath));
+        using var scope = torch.NewDisposeScope();   // the decoded image and every view of it; the PNG bytes are managed
+        var image = ImageDecoding.DecodeFile(imagePath);
         var (view, cropped) = NetworkView(model.Preprocessing, image);
         return HeatmapRenderer.OverlayPng(cropped ? view : image, cam, opacity, colormap);
     }
@@ -31,14 +32,14 @@ internal static class CamOverlay
     /// </summary>
     private static (Tensor View, bool Cropped) NetworkView(ImagePipeline scoring, Tensor imageHwc)
     {
-        var view = imageHwc.Permute(2, 0, 1);
+        var view = imageHwc.permute(2, 0, 1);
         var random = new SeededRandom(0);
         var cropped = false;
         foreach (var transform in scoring.Transforms.Where(t => t is ResizeTransform or CenterCropTransform))
         {
             if (transform is CenterCropTransform crop)
             {
-                cropped |= crop.Height < view.Size(1) || crop.Width < view.Size(2);
+                cropped |= crop.Height < view.shape[1] || crop.Width < view.shape[2];
             }
 
             view = transform.Apply(view, random);

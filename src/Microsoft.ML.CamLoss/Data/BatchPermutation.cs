@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -15,6 +15,6 @@ internal static class BatchPermutation
         }
 
         random.Shuffle<long>(order);
-        return Tensor.FromSpan<long>(order, [n]);
+        return tensor(order, [n]);
     }
 }

@@ -65,7 +65,7 @@ public static class Cub200
 
             var (imageLine, imageFields) = images[id];
             var path = Path.GetFullPath(Path.Combine(root, "images", imageFields[0]));
-            if (ImageFiles.CheckListed(path, imagesFile, imageLine.Number) is { } problem)
+            if (ImageFileChecks.CheckListed(path, imagesFile, imageLine.Number) is { } problem)
             {
                 report.SkipOrThrow(problem, options.SkipInvalidImages);
                 continue;
@@ -74,7 +74,7 @@ public static class Cub200
             samples.Add(new ImageSample(ImageSource.FromFile(path), label, boxes is null ? null : Box(boxes[id])));
         }
 
-        return new ImageDataset([.. samples], classes, root, options.SkipInvalidImages, report);
+        return new ImageDataset([.. samples], classes, root, options.SkipInvalidImages, report, options.MaxImagePixels);
     }
 
     private static BoundingBox Box((ListLine Line, string[] Fields) entry)

@@ -1,5 +1,5 @@
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -38,12 +38,12 @@ public sealed class CutMixTransform : MixingTransform
     {
         var (h, w) = ImageFunctional.Size(images);
         var (top, left, bh, bw) = SampleBox(h, w, lambda, random);
-        var result = images.Clone();
+        var result = images.clone();
         if (bh > 0 && bw > 0)
         {
             using var box = ImageFunctional.Crop(result, top, left, bh, bw);
             using var source = ImageFunctional.Crop(partners, top, left, bh, bw);
-            box.CopyFrom(source);
+            box.copy_(source);
         }
 
         lambda = 1 - ((double)bh * bw / (h * w));

@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -33,7 +33,9 @@ public sealed class CutoutTransform : IImageTransform
     /// <inheritdoc/>
     public Tensor Apply(Tensor image, SeededRandom random)
     {
-        var result = image.Clone();
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(random);
+        var result = image.clone();
         Cut(result, random);
         return result;
     }
@@ -41,11 +43,13 @@ public sealed class CutoutTransform : IImageTransform
     /// <inheritdoc/>
     public Tensor ApplyBatch(Tensor images, IReadOnlyList<SeededRandom> randoms)
     {
-        var result = images.Clone();
-        using var scope = new TensorScope();
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(randoms);
+        var result = images.clone();
         for (var b = 0; b < randoms.Count; b++)
         {
-            Cut(result.Select(0, b), randoms[b]);
+            using var image = result.select(0, b);
+            Cut(image, randoms[b]);
         }
 
         return result;
@@ -74,7 +78,7 @@ public sealed class CutoutTransform : IImageTransform
             if (ph > 0 && pw > 0)
             {
                 using var patch = ImageFunctional.Crop(image, top, left, ph, pw);
-                patch.Fill(Value);
+                patch.fill_(Value);
             }
         }
     }

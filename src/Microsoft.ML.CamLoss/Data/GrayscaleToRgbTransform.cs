@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -19,10 +19,11 @@ public sealed class GrayscaleToRgbTransform : IImageTransform
 
     private static Tensor Expand(Tensor image)
     {
-        var channels = image.Size(-3);
+        ImageFunctional.Size(image);
+        var channels = image.shape[^3];
         if (channels == 3)
         {
-            return image.Clone();
+            return image.clone();
         }
 
         if (channels != 1)
@@ -30,6 +31,6 @@ public sealed class GrayscaleToRgbTransform : IImageTransform
             throw new ArgumentException($"GrayscaleToRgb needs 1 or 3 channels; the image has {channels}.", nameof(image));
         }
 
-        return Tensor.Cat([image, image, image], image.Dim - 3);
+        return cat([image, image, image], image.dim() - 3);
     }
 }

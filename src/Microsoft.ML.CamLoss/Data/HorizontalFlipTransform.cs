@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -20,21 +20,27 @@ public sealed class HorizontalFlipTransform : IImageTransform
     public double Probability { get; }
 
     /// <inheritdoc/>
-    public Tensor Apply(Tensor image, SeededRandom random) =>
-        random.NextBool(Probability) ? ImageFunctional.FlipHorizontal(image) : image.Narrow(0, 0, image.Size(0));
+    public Tensor Apply(Tensor image, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(random);
+        return random.NextBool(Probability) ? ImageFunctional.FlipHorizontal(image) : image.alias();
+    }
 
     /// <summary>Flips the whole batch once and picks, per image, the flipped or the original.</summary>
     public Tensor ApplyBatch(Tensor images, IReadOnlyList<SeededRandom> randoms)
     {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(randoms);
         var flip = new bool[randoms.Count];
         for (var b = 0; b < flip.Length; b++)
         {
             flip[b] = randoms[b].NextBool(Probability);
         }
 
-        using var scope = new TensorScope();
-        var mask = Tensor.FromSpan<bool>(flip, [flip.Length, 1, 1, 1]);
-        return scope.MoveOut(Tensor.Where(mask, ImageFunctional.FlipHorizontal(images), images));
+        using var scope = NewDisposeScope();
+        var mask = tensor(flip, [flip.Length, 1, 1, 1]);
+        return where(mask, ImageFunctional.FlipHorizontal(images), images).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>

@@ -1,5 +1,5 @@
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -10,7 +10,7 @@ namespace Microsoft.ML.CamLoss.Data;
 /// </summary>
 public interface IImageTransform
 {
-    /// <summary>Transforms one image. Returns a new tensor (possibly a view of the input); never changes the input.</summary>
+    /// <summary>Transforms one image. Returns a new tensor (possibly a view of the input) that the caller owns; never changes the input.</summary>
     /// <param name="image">The image, <c>[C, H, W]</c>.</param>
     /// <param name="random">The sample's random stream.</param>
     Tensor Apply(Tensor image, SeededRandom random);
@@ -24,14 +24,14 @@ public interface IImageTransform
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(randoms);
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var outputs = new Tensor[randoms.Count];
         for (var b = 0; b < outputs.Length; b++)
         {
-            outputs[b] = Apply(images.Select(0, b), randoms[b]);
+            outputs[b] = Apply(images.select(0, b), randoms[b]);
         }
 
-        return scope.MoveOut(Tensor.Stack(outputs));
+        return stack(outputs).MoveToOuterDisposeScope();
     }
 
     /// <summary>

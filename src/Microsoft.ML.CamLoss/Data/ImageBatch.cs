@@ -1,11 +1,13 @@
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
 /// <summary>
 /// One batch from an <see cref="ImageLoader"/>: images ready for the model and their labels
-/// (plus, under Mixup or CutMix, the partner labels and <c>λ</c>). It owns its tensors: dispose it.
+/// (plus, under Mixup or CutMix, the partner labels and <c>λ</c>). It owns its tensors, which belong
+/// to no <see cref="TorchSharp.DisposeScope"/> (they were built on a worker thread, whose scopes are
+/// its own): dispose the batch, or move its tensors into a scope of yours.
 /// </summary>
 public sealed class ImageBatch : IDisposable
 {

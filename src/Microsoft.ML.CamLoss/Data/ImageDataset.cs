@@ -19,7 +19,7 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
     /// <param name="options">Reading options; default: invalid images raise.</param>
     /// <exception cref="DatasetException">A label is outside <c>[0, classes.Count)</c>.</exception>
     public ImageDataset(IEnumerable<ImageSample> samples, ClassNames classes, string name, ImageDatasetOptions? options = null)
-        : this([.. samples], classes, name, options?.SkipInvalidImages ?? false, new SkipReport())
+        : this([.. samples], classes, name, options?.SkipInvalidImages ?? false, new SkipReport(), options?.MaxImagePixels ?? ImageDecoding.DefaultMaxPixels)
     {
         for (var i = 0; i < _samples.Length; i++)
         {
@@ -30,14 +30,16 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
         }
     }
 
-    internal ImageDataset(ImageSample[] samples, ClassNames classes, string name, bool skipInvalidImages, SkipReport report)
+    internal ImageDataset(ImageSample[] samples, ClassNames classes, string name, bool skipInvalidImages, SkipReport report, long maxImagePixels = ImageDecoding.DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(classes);
+        ImageDecoding.CheckLimit(maxImagePixels);
         _samples = samples;
         Classes = classes;
         Name = name;
         SkipInvalidImages = skipInvalidImages;
         SkipReport = report;
+        MaxImagePixels = maxImagePixels;
         InMemory = FindInMemoryBlock(samples);
     }
 
@@ -52,6 +54,9 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
 
     /// <summary>True when invalid images are skipped (and recorded in <see cref="SkipReport"/>) rather than raising.</summary>
     public bool SkipInvalidImages { get; }
+
+    /// <summary>The most pixels an image of this data set may declare (<see cref="ImageDatasetOptions.MaxImagePixels"/>); loaders decode with this limit.</summary>
+    public long MaxImagePixels { get; }
 
     /// <summary>What was left out while loading the data set and, later, while decoding its images. Shared with subsets.</summary>
     public SkipReport SkipReport { get; }
@@ -81,7 +86,7 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
     public ImageDataset Subset(IEnumerable<int> indices, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return new ImageDataset([.. indices.Select(i => _samples[i])], Classes, name ?? Name, SkipInvalidImages, SkipReport);
+        return new ImageDataset([.. indices.Select(i => _samples[i])], Classes, name ?? Name, SkipInvalidImages, SkipReport, MaxImagePixels);
     }
 
     /// <summary>
@@ -178,7 +183,7 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
                 ? new DatasetException(image.Name, text is null
                     ? $"row {row} has label {label}, outside [0, {classes.Count}) for the {classes.Count} classes."
                     : $"row {row} has label '{text}', which is not one of the {classes.Count} classes.")
-                : image.FilePath is { } path ? ImageFiles.Check(path) : null;
+                : image.FilePath is { } path ? ImageFileChecks.Check(path) : null;
             if (problem is null)
             {
                 samples.Add(new ImageSample(image, label));
@@ -190,7 +195,7 @@ public sealed class ImageDataset : IReadOnlyList<ImageSample>
             }
         }
 
-        return new ImageDataset([.. samples], classes, "rows", skip, report);
+        return new ImageDataset([.. samples], classes, "rows", skip, report, options?.MaxImagePixels ?? ImageDecoding.DefaultMaxPixels);
     }
 
     private static InMemoryImages? FindInMemoryBlock(ImageSample[] samples)

@@ -57,6 +57,6 @@ public static class ImageFolder
             }
         }
 
-        return new ImageDataset([.. samples], new ClassNames(classFolders.Select(d => d.Name)), root, options.SkipInvalidImages, report);
+        return new ImageDataset([.. samples], new ClassNames(classFolders.Select(d => d.Name)), root, options.SkipInvalidImages, report, options.MaxImagePixels);
     }
 }

@@ -18,12 +18,12 @@ public enum ImageFormat
     /// <summary>WebP (<c>'RIFF' size 'WEBP'</c>).</summary>
     WebP,
 
-    /// <summary>TIFF (<c>'II*\0'</c> or <c>'MM\0*'</c>).</summary>
+    /// <summary>TIFF (<c>'II*\0'</c> or <c>'MM\0*'</c>): recognised so it can be reported, but SkiaSharp cannot decode it.</summary>
     Tiff,
 
     /// <summary>Netpbm PBM/PGM/PPM (<c>'P1'</c> … <c>'P6'</c>).</summary>
     Pnm,
 
-    /// <summary>GIF (<c>'GIF87a'</c>, <c>'GIF89a'</c>): recognised so it can be reported, but OpenCV 4.6 cannot decode it.</summary>
+    /// <summary>GIF (<c>'GIF87a'</c>, <c>'GIF89a'</c>): the first frame is decoded, as PIL opens it.</summary>
     Gif,
 }

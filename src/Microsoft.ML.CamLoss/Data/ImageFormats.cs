@@ -16,7 +16,7 @@ internal static class ImageFormats
         _ => ImageFormat.Unknown,
     };
 
-    /// <summary>The format's usual name (JPEG, PNG, BMP, WebP, TIFF, PNM, GIF).</summary>
+    /// <summary>The format's usual name (JPEG, PNG, BMP, WebP, TIFF, PNM, GIF), for messages.</summary>
     public static string Describe(ImageFormat format) => format switch
     {
         ImageFormat.WebP => "WebP",

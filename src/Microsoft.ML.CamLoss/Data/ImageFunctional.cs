@@ -1,18 +1,21 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
 /// <summary>
 /// The deterministic operations behind the transforms, on an image <c>[C, H, W]</c> or a batch
 /// <c>[B, C, H, W]</c> (as torchvision's <c>transforms.functional</c> on tensors), for writing
-/// your own <see cref="IImageTransform"/>. None changes its input.
+/// your own <see cref="IImageTransform"/>. None changes its input; each returns a new tensor
+/// (possibly a view) that the caller owns.
 /// </summary>
 public static class ImageFunctional
 {
     /// <summary>Height and width: the last two sizes.</summary>
     public static (int Height, int Width) Size(Tensor image)
     {
-        var shape = image.Shape;
+        ArgumentNullException.ThrowIfNull(image);
+        var shape = image.shape;
         if (shape.Length < 3)
         {
             throw new ArgumentException($"Expected an image [C, H, W] or a batch [B, C, H, W]; got [{string.Join(", ", shape)}].", nameof(image));
@@ -28,24 +31,26 @@ public static class ImageFunctional
     /// </summary>
     public static Tensor Resize(Tensor image, int height, int width, bool antialias = true)
     {
-        using var scope = new TensorScope();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         var (h, w) = Size(image);
+        using var scope = NewDisposeScope();
         if (h == height && w == width)
         {
-            return scope.MoveOut(image.Clone());
+            return image.clone().MoveToOuterDisposeScope();
         }
 
-        var isByte = image.DType == ScalarType.UInt8;
-        var input = isByte ? image.To(ScalarType.Float32) : image;
-        var unbatched = input.Dim == 3;
-        var batch = unbatched ? input.Unsqueeze(0) : input;
-        var resized = Functional.InterpolateBilinear(batch, height, width, alignCorners: false, antialias: antialias);
+        var isByte = image.dtype == ScalarType.Byte;
+        var input = isByte ? image.to(ScalarType.Float32) : image;
+        var unbatched = input.dim() == 3;
+        var batch = unbatched ? input.unsqueeze(0) : input;
+        var resized = nn.functional.interpolate(batch, [height, width], mode: InterpolationMode.Bilinear, align_corners: false, antialias: antialias);
         if (unbatched)
         {
-            resized = resized.Squeeze(0);
+            resized = resized.squeeze(0);
         }
 
-        return scope.MoveOut(isByte ? resized.Round().Clamp(0, 255).To(ScalarType.UInt8) : resized);
+        return (isByte ? resized.round().clamp(0, 255).to(ScalarType.Byte) : resized).MoveToOuterDisposeScope();
     }
 
     /// <summary>The size torchvision gives when resizing the shorter side to <paramref name="size"/>: the longer side is <c>int(size · long / short)</c>, capped by <paramref name="maxSize"/>.</summary>
@@ -67,13 +72,13 @@ public static class ImageFunctional
     public static Tensor Crop(Tensor image, int top, int left, int height, int width)
     {
         var (h, w) = Size(image);
-        if (top < 0 || left < 0 || top + height > h || left + width > w)
+        if (top < 0 || left < 0 || height < 0 || width < 0 || top + height > h || left + width > w)
         {
             throw new ArgumentOutOfRangeException(nameof(top), $"The crop {height}×{width} at ({top}, {left}) leaves the {h}×{w} image.");
         }
 
-        using var rows = image.Narrow(image.Dim - 2, top, height);
-        return rows.Narrow(image.Dim - 1, left, width);
+        using var rows = image.narrow(image.dim() - 2, top, height);
+        return rows.narrow(image.dim() - 1, left, width);
     }
 
     /// <summary>
@@ -83,19 +88,19 @@ public static class ImageFunctional
     /// </summary>
     public static Tensor CenterCrop(Tensor image, int height, int width)
     {
-        using var scope = new TensorScope();
         var (h, w) = Size(image);
+        using var scope = NewDisposeScope();
         if (height > h || width > w)
         {
             var padW = Math.Max(width - w, 0);
             var padH = Math.Max(height - h, 0);
-            image = Functional.Pad(image, [padW / 2, (padW + 1) / 2, padH / 2, (padH + 1) / 2]);
+            image = nn.functional.pad(image, [padW / 2, (padW + 1) / 2, padH / 2, (padH + 1) / 2], PaddingModes.Constant, 0);
             (h, w) = (h + padH, w + padW);
         }
 
         var top = (int)Math.Round((h - height) / 2.0, MidpointRounding.ToEven);
         var left = (int)Math.Round((w - width) / 2.0, MidpointRounding.ToEven);
-        return scope.MoveOut(Crop(image, top, left, height, width));
+        return Crop(image, top, left, height, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -111,9 +116,10 @@ public static class ImageFunctional
     /// <summary>A copy with the window set to <paramref name="value"/> (as <c>F.erase</c>).</summary>
     public static Tensor Erase(Tensor image, int top, int left, int height, int width, double value = 0)
     {
-        var result = image.Clone();
+        Size(image);
+        var result = image.clone();
         using var window = Crop(result, top, left, height, width);
-        window.Fill(value);
+        window.fill_(value);
         return result;
     }
 
@@ -124,49 +130,58 @@ public static class ImageFunctional
     public static Tensor Pad(Tensor image, int padding, PaddingMode mode = PaddingMode.Constant)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (mode == PaddingMode.Constant || image.DType != ScalarType.UInt8)
+        Size(image);
+        long[] pads = [padding, padding, padding, padding];
+        if (mode == PaddingMode.Constant)
         {
-            return Functional.Pad(image, [padding, padding, padding, padding], mode);
+            return nn.functional.pad(image, pads, PaddingModes.Constant, 0);
         }
 
-        using var scope = new TensorScope();
-        var padded = Functional.Pad(image.To(ScalarType.Float32), [padding, padding, padding, padding], mode);
-        return scope.MoveOut(padded.To(ScalarType.UInt8));
+        var modes = mode == PaddingMode.Reflect ? PaddingModes.Reflect : PaddingModes.Replicate;
+        if (image.dtype != ScalarType.Byte)
+        {
+            return nn.functional.pad(image, pads, modes);
+        }
+
+        using var scope = NewDisposeScope();
+        var padded = nn.functional.pad(image.to(ScalarType.Float32), pads, modes);
+        return padded.to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mirrors the last (width) dimension (as <c>F.hflip</c>).</summary>
     public static Tensor FlipHorizontal(Tensor image)
     {
-        var (_, w) = Size(image);
-        using var reversed = Tensor.Arange(w - 1, -1, -1);
-        return image.IndexSelect(image.Dim - 1, reversed);
+        Size(image);
+        return image.flip(-1);
     }
 
     /// <summary>uint8 to float32 in [0, 1] (÷ 255, as <c>ConvertImageDtype</c>); float input is returned as a copy.</summary>
     public static Tensor ToFloat(Tensor image)
     {
-        if (image.DType != ScalarType.UInt8)
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.dtype != ScalarType.Byte)
         {
-            return image.DType == ScalarType.Float32 ? image.Clone() : image.To(ScalarType.Float32);
+            return image.dtype == ScalarType.Float32 ? image.clone() : image.to(ScalarType.Float32);
         }
 
-        using var f = image.To(ScalarType.Float32);
-        return f / 255.0;
+        using var f = image.to(ScalarType.Float32);
+        return f.div(255.0);
     }
 
     /// <summary><c>(x − mean[c]) / std[c]</c> per channel (uint8 is first scaled to [0, 1]).</summary>
     public static Tensor Normalize(Tensor image, ReadOnlySpan<float> mean, ReadOnlySpan<float> std)
     {
-        using var scope = new TensorScope();
-        var channels = image.Size(-3);
-        if (channels != mean.Length)
+        Size(image);
+        var channels = image.shape[^3];
+        if (channels != mean.Length || mean.Length != std.Length)
         {
-            throw new ArgumentException($"Normalize has {mean.Length} channel means but the image has {channels} channels.", nameof(image));
+            throw new ArgumentException($"Normalize has {mean.Length} channel means and {std.Length} stds but the image has {channels} channels.", nameof(image));
         }
 
-        var x = image.DType == ScalarType.Float32 ? image : ToFloat(image);
-        var m = Tensor.FromSpan(mean, [mean.Length, 1, 1]);
-        var s = Tensor.FromSpan(std, [std.Length, 1, 1]);
-        return scope.MoveOut((x - m) / s);
+        using var scope = NewDisposeScope();
+        var x = image.dtype == ScalarType.Float32 ? image : ToFloat(image);
+        var m = tensor(mean.ToArray(), [mean.Length, 1, 1]);
+        var s = tensor(std.ToArray(), [std.Length, 1, 1]);
+        return (x - m).div(s).MoveToOuterDisposeScope();
     }
 }

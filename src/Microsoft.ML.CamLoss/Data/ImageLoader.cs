@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -12,6 +13,13 @@ namespace Microsoft.ML.CamLoss.Data;
 /// never on thread timing. In-memory data sets (CIFAR, IDX) are batched by copying bytes and
 /// augmented a whole batch at a time.
 /// </summary>
+/// <remarks>
+/// Lifetimes: each batch is built inside its own <see cref="DisposeScope"/> (on a worker thread, or
+/// on the consumer's thread when <see cref="Workers"/> is 0); its three tensors are detached from
+/// every scope before it is handed over, so the consumer owns them and disposes the batch. Batches
+/// built ahead and never taken (an epoch abandoned early) are disposed when the enumeration ends.
+/// Images are decoded with the data set's <see cref="ImageDataset.MaxImagePixels"/> limit.
+/// </remarks>
 /// <example>
 /// <code>
 /// var loader = new ImageLoader(train, pipeline, new ImageLoaderOptions { BatchSize = 32, Seed = 1 });
@@ -55,7 +63,12 @@ public sealed class ImageLoader
         Prefetch = options.Prefetch ?? Math.Max(2, 2 * options.Workers);
         ThreadsPerWorker = options.ThreadsPerWorker;
         DropLast = options.DropLast;
-        Device = options.Device ?? Device.Cpu;
+        Device = options.Device ?? CPU;
+        if (Device.type == DeviceType.CUDA && !cuda.is_available())
+        {
+            throw new TorchDeviceUnavailableException(
+                $"The loader was asked to deliver batches on {Device}, but CUDA is not available to this process (the CPU-only TorchSharp backend, or no visible NVIDIA GPU). Use the CPU, or reference TorchSharp-cuda-windows / TorchSharp-cuda-linux on a machine with a GPU.");
+        }
     }
 
     /// <summary>The data set read.</summary>
@@ -79,7 +92,7 @@ public sealed class ImageLoader
     /// <summary>Most batches built ahead of the consumer.</summary>
     public int Prefetch { get; }
 
-    /// <summary>libtorch intra-op threads per worker.</summary>
+    /// <summary>libtorch intra-op threads per worker thread (set on that thread only).</summary>
     public int ThreadsPerWorker { get; }
 
     /// <summary>Whether a short last batch is dropped.</summary>
@@ -170,7 +183,7 @@ public sealed class ImageLoader
     /// <summary>Builds batch <paramref name="index"/> of <paramref name="epoch"/>; null when every image in it was skipped.</summary>
     internal ImageBatch? Build(int epoch, int index, int[] indices)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var randoms = indices.Select(i => SeededRandom.Derive(Seed, (ulong)epoch, (ulong)i)).ToArray();
         Tensor images;
         if (Dataset.InMemory is { } block)
@@ -186,7 +199,7 @@ public sealed class ImageLoader
             {
                 try
                 {
-                    outputs.Add(Pipeline.Apply(Dataset[indices[j]].Image, randoms[j]));
+                    outputs.Add(Pipeline.Apply(Dataset[indices[j]].Image, randoms[j], Dataset.MaxImagePixels));
                     kept.Add(indices[j]);
                 }
                 catch (DatasetException e) when (Dataset.SkipInvalidImages)
@@ -204,7 +217,7 @@ public sealed class ImageLoader
             images = StackSameSize(outputs, epoch, index, indices);
         }
 
-        var labels = Tensor.FromSpan<long>([.. indices.Select(i => (long)Dataset[i].Label)], [indices.Length]);
+        var labels = tensor(indices.Select(i => (long)Dataset[i].Label).ToArray(), [indices.Length]);
         Tensor? partners = null;
         var lambda = 1.0;
         if (Pipeline.BatchTransform is { } mix)
@@ -213,22 +226,23 @@ public sealed class ImageLoader
             partners = mixed;
         }
 
-        if (Device.Type != DeviceType.Cpu)
+        if (Device.type != DeviceType.CPU)
         {
-            images = images.PinMemory().To(Device, nonBlocking: true);
-            labels = labels.PinMemory().To(Device, nonBlocking: true);
-            partners = partners?.PinMemory().To(Device, nonBlocking: true);
+            images = images.pin_memory().to(Device, non_blocking: true);
+            labels = labels.pin_memory().to(Device, non_blocking: true);
+            partners = partners?.pin_memory().to(Device, non_blocking: true);
         }
 
-        return new ImageBatch(epoch, index, indices, scope.MoveOut(images), scope.MoveOut(labels), partners is null ? null : scope.MoveOut(partners), lambda);
+        // Owned by no scope: the consumer (often on another thread) disposes the batch.
+        return new ImageBatch(epoch, index, indices, images.DetachFromDisposeScope(), labels.DetachFromDisposeScope(), partners?.DetachFromDisposeScope(), lambda);
     }
 
     private Tensor StackSameSize(List<Tensor> outputs, int epoch, int index, int[] indices)
     {
-        var first = outputs[0].Shape;
+        var first = outputs[0].shape;
         for (var j = 1; j < outputs.Count; j++)
         {
-            var shape = outputs[j].Shape;
+            var shape = outputs[j].shape;
             if (!shape.AsSpan().SequenceEqual(first))
             {
                 throw new InvalidOperationException(
@@ -237,6 +251,6 @@ public sealed class ImageLoader
             }
         }
 
-        return Tensor.Stack(outputs);
+        return stack(outputs);
     }
 }

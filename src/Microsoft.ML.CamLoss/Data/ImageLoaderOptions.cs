@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -27,7 +27,11 @@ public sealed class ImageLoaderOptions
     /// <summary>Most batches built (or being built) ahead of the consumer: the bounded queue. Default 2 per worker (at least 2).</summary>
     public int? Prefetch { get; set; }
 
-    /// <summary>libtorch intra-op threads on each worker thread. Default 1 (as PyTorch's DataLoader workers).</summary>
+    /// <summary>
+    /// libtorch intra-op threads on each worker thread (set for that thread only, at its start;
+    /// <c>torch.set_num_threads</c> would change every thread). Default 1, as PyTorch's DataLoader
+    /// workers: several workers each running a full OpenMP team would compete with the training thread.
+    /// </summary>
     public int ThreadsPerWorker { get; set; } = 1;
 
     /// <summary>Drop the last batch when it is smaller than <see cref="BatchSize"/>. Default false.</summary>
@@ -35,7 +39,9 @@ public sealed class ImageLoaderOptions
 
     /// <summary>
     /// Where batches are delivered. Default CPU. On CUDA, batches are built in pinned host
-    /// memory on the worker and copied with <c>non_blocking</c>.
+    /// memory on the worker and copied with <c>non_blocking</c>. CUDA where it is not available
+    /// (the CPU-only TorchSharp backend, or no GPU) raises <see cref="TorchDeviceUnavailableException"/>
+    /// when the loader is created.
     /// </summary>
     public Device? Device { get; set; }
 }

@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -106,19 +106,19 @@ public sealed class ImagePipeline
     /// <summary>The scoring variant: every transform's <see cref="IImageTransform.ForScoring"/>, no batch mixing.</summary>
     public ImagePipeline ForScoring() => new([.. _transforms.SelectMany(t => t.ForScoring())], null, isScoring: true);
 
-    /// <summary>Runs the per-image transforms on a <c>[C, H, W]</c> image; returns float32 <c>[C, H, W]</c>.</summary>
+    /// <summary>Runs the per-image transforms on a <c>[C, H, W]</c> image; returns a new float32 <c>[C, H, W]</c> tensor (the caller owns it).</summary>
     public Tensor Apply(Tensor image, SeededRandom random)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(random);
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var x = image;
         foreach (var transform in _transforms)
         {
             x = transform.Apply(x, random);
         }
 
-        return scope.MoveOut(x.DType == ScalarType.Float32 && x != image ? x : ImageFunctional.ToFloat(x));
+        return Finish(x, image).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs the per-image transforms on a batch <c>[B, C, H, W]</c>, image <c>b</c> drawing from <c>randoms[b]</c>; returns float32.</summary>
@@ -126,29 +126,39 @@ public sealed class ImagePipeline
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(randoms);
-        if (images.Size(0) != randoms.Count)
+        if (images.dim() != 4 || images.shape[0] != randoms.Count)
         {
-            throw new ArgumentException($"{randoms.Count} random streams for a batch of {images.Size(0)}.", nameof(randoms));
+            throw new ArgumentException($"{randoms.Count} random streams for a batch of shape [{string.Join(", ", images.shape)}]; expected [{randoms.Count}, C, H, W].", nameof(randoms));
         }
 
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var x = images;
         foreach (var transform in _transforms)
         {
             x = transform.ApplyBatch(x, randoms);
         }
 
-        return scope.MoveOut(x.DType == ScalarType.Float32 && x != images ? x : ImageFunctional.ToFloat(x));
+        return Finish(x, images).MoveToOuterDisposeScope();
     }
 
     /// <summary>Decodes <paramref name="source"/> and runs the per-image transforms; returns float32 <c>[C, H, W]</c>.</summary>
-    /// <exception cref="DatasetException">The image cannot be read or decoded.</exception>
-    public Tensor Apply(ImageSource source, SeededRandom random)
+    /// <exception cref="DatasetException">The image cannot be read or decoded, or declares more than <see cref="ImageDecoding.DefaultMaxPixels"/> pixels.</exception>
+    public Tensor Apply(ImageSource source, SeededRandom random) => Apply(source, random, ImageDecoding.DefaultMaxPixels);
+
+    /// <summary>Decodes <paramref name="source"/> (refusing more than <paramref name="maxPixels"/> pixels) and runs the per-image transforms; returns float32 <c>[C, H, W]</c>.</summary>
+    /// <exception cref="DatasetException">The image cannot be read or decoded, or declares more than <paramref name="maxPixels"/> pixels.</exception>
+    public Tensor Apply(ImageSource source, SeededRandom random, long maxPixels)
     {
-        using var scope = new TensorScope();
-        var hwc = ImageDecoding.DecodeRgb(source);
-        return scope.MoveOut(Apply(hwc.Permute(2, 0, 1), random));
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(random);
+        using var scope = NewDisposeScope();
+        var hwc = ImageDecoding.DecodeRgb(source, maxPixels);
+        return Apply(hwc.permute(2, 0, 1), random).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The pipeline's output: <paramref name="x"/> when the transforms already made a new float32 tensor, otherwise <paramref name="x"/> ÷ 255 as float32.</summary>
+    private static Tensor Finish(Tensor x, Tensor input) =>
+        x.dtype == ScalarType.Float32 && !ReferenceEquals(x, input) ? x : ImageFunctional.ToFloat(x);
 
     /// <inheritdoc/>
     public override string ToString() =>

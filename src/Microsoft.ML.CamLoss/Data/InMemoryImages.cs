@@ -1,5 +1,4 @@
-using System.Buffers;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -56,19 +55,19 @@ public sealed class InMemoryImages
     public Tensor ToTensor(ReadOnlySpan<int> indices)
     {
         var size = ImageSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(indices.Length * size);
-        try
+        for (var i = 0; i < indices.Length; i++)
         {
-            for (var i = 0; i < indices.Length; i++)
-            {
-                GetImage(indices[i]).CopyTo(buffer.AsSpan(i * size, size));
-            }
+            ArgumentOutOfRangeException.ThrowIfNegative(indices[i], nameof(indices));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(indices[i], Count, nameof(indices));
+        }
 
-            return Tensor.FromBytes(buffer.AsSpan(0, indices.Length * size), [indices.Length, Channels, Height, Width], ScalarType.UInt8);
-        }
-        finally
+        var result = empty([indices.Length, Channels, Height, Width], ScalarType.Byte);
+        var bytes = result.bytes;
+        for (var i = 0; i < indices.Length; i++)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            GetImage(indices[i]).CopyTo(bytes.Slice(i * size, size));
         }
+
+        return result;
     }
 }

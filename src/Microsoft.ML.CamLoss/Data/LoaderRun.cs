@@ -1,5 +1,3 @@
-using Microsoft.ML.CamLoss.Torch;
-
 namespace Microsoft.ML.CamLoss.Data;
 
 /// <summary>
@@ -74,14 +72,9 @@ internal sealed class LoaderRun : IDisposable
 
     private void Work()
     {
-        try
-        {
-            TorchThread.SetIntraOpThreads(_loader.ThreadsPerWorker);
-        }
-        catch (TorchException)
-        {
-            // Only a speed setting: the worker still builds correct batches with libtorch's default threads.
-        }
+        // This thread's own OpenMP team size (false where libtorch has no OpenMP runtime: then only
+        // speed differs, never the batches).
+        IntraOpThreads.LimitCurrentThread(_loader.ThreadsPerWorker);
 
         while (true)
         {

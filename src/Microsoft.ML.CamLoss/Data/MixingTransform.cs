@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -30,18 +30,23 @@ public abstract class MixingTransform : IBatchTransform
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(random);
-        using var scope = new TensorScope();
+        if (images.dim() != 4 || labels.shape is not [var count] || count != images.shape[0])
+        {
+            throw new ArgumentException($"Mixing needs images [B, C, H, W] and labels [B]; got [{string.Join(", ", images.shape)}] and [{string.Join(", ", labels.shape)}].", nameof(labels));
+        }
+
+        using var scope = NewDisposeScope();
         if (!random.NextBool(Probability))
         {
-            (partnerLabels, lambda) = (scope.MoveOut(labels.Clone()), 1.0);
-            return scope.MoveOut(images.Clone());
+            (partnerLabels, lambda) = (labels.clone().MoveToOuterDisposeScope(), 1.0);
+            return images.clone().MoveToOuterDisposeScope();
         }
 
         lambda = random.NextBeta(Alpha, Alpha);
-        var permutation = BatchPermutation.Draw((int)images.Size(0), random);
-        var mixed = Mix(images, images.IndexSelect(0, permutation), random, ref lambda);
-        partnerLabels = scope.MoveOut(labels.IndexSelect(0, permutation));
-        return scope.MoveOut(mixed);
+        var permutation = BatchPermutation.Draw((int)count, random);
+        var mixed = Mix(images, images.index_select(0, permutation), random, ref lambda);
+        partnerLabels = labels.index_select(0, permutation).MoveToOuterDisposeScope();
+        return mixed.MoveToOuterDisposeScope();
     }
 
     /// <summary>Mixes <paramref name="images"/> with <paramref name="partners"/> (<c>x[π]</c>); may adjust <paramref name="lambda"/> to the weight actually used.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
 
@@ -41,32 +41,34 @@ public sealed class RandomCropTransform : IImageTransform
     /// <inheritdoc/>
     public Tensor Apply(Tensor image, SeededRandom random)
     {
-        using var scope = new TensorScope();
+        ArgumentNullException.ThrowIfNull(random);
+        using var scope = NewDisposeScope();
         var padded = Pad(image);
         var (top, left) = Corner(padded, random);
-        return scope.MoveOut(ImageFunctional.Crop(padded, top, left, Height, Width));
+        return ImageFunctional.Crop(padded, top, left, Height, Width).MoveToOuterDisposeScope();
     }
 
     /// <summary>Pads the whole batch once, then takes each image's window (a view) and stacks them.</summary>
     public Tensor ApplyBatch(Tensor images, IReadOnlyList<SeededRandom> randoms)
     {
-        using var scope = new TensorScope();
+        ArgumentNullException.ThrowIfNull(randoms);
+        using var scope = NewDisposeScope();
         var padded = Pad(images);
         var crops = new Tensor[randoms.Count];
         for (var b = 0; b < crops.Length; b++)
         {
             var (top, left) = Corner(padded, randoms[b]);
-            crops[b] = ImageFunctional.Crop(padded.Select(0, b), top, left, Height, Width);
+            crops[b] = ImageFunctional.Crop(padded.select(0, b), top, left, Height, Width);
         }
 
-        return scope.MoveOut(Tensor.Stack(crops));
+        return stack(crops).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<IImageTransform> ForScoring() => [new CenterCropTransform(Height, Width)];
 
     private Tensor Pad(Tensor image) =>
-        Padding == 0 ? image.Narrow(0, 0, image.Size(0)) : ImageFunctional.Pad(image, Padding, PaddingMode);
+        Padding == 0 ? image.alias() : ImageFunctional.Pad(image, Padding, PaddingMode);
 
     private (int Top, int Left) Corner(Tensor padded, SeededRandom random)
     {

@@ -66,7 +66,7 @@ public static class StanfordDogs
                 }
 
                 var file = Path.GetFullPath(Path.Combine(images, files[i]));
-                if (ImageFiles.CheckListed(file, path, line: null, entry: $"entry {i + 1}") is { } problem)
+                if (ImageFileChecks.CheckListed(file, path, line: null, entry: $"entry {i + 1}") is { } problem)
                 {
                     report.SkipOrThrow(problem, options.SkipInvalidImages);
                     continue;
@@ -76,7 +76,7 @@ public static class StanfordDogs
             }
         }
 
-        return new ImageDataset([.. samples], classes, root, options.SkipInvalidImages, report);
+        return new ImageDataset([.. samples], classes, root, options.SkipInvalidImages, report, options.MaxImagePixels);
     }
 
     /// <summary>The first object's box in <c>Annotation/&lt;file without extension&gt;</c>, when that file exists.</summary>

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -92,7 +93,7 @@ public static class ExplanationGallery
         long[] size = [];
         for (var start = 0; start < samples.Length; start += BatchSize)
         {
-            using var scope = new TensorScope();
+            using var scope = torch.NewDisposeScope();
             var chunk = samples.AsSpan(start, Math.Min(BatchSize, samples.Length - start)).ToArray();
             var decoded = chunk.Select(s => ImageDecoding.DecodeRgb(s.Image)).ToArray();
             var (predictions, gradCams) = Explain(model, decoded, [.. chunk.Select(s => s.Image.Name)]);
@@ -100,10 +101,10 @@ public static class ExplanationGallery
             {
                 var i = start + j;
                 var view = NetworkView.Geometric(model.Preprocessing, decoded[j]);
-                var factor = NetworkView.Scale(view.Size(1), view.Size(2));
+                var factor = NetworkView.Scale(view.shape[1], view.shape[2]);
                 if (i == 0)
                 {
-                    (scale, size) = (factor, [view.Size(1), view.Size(2)]);
+                    (scale, size) = (factor, [view.shape[1], view.shape[2]]);
                 }
 
                 var shown = NetworkView.Enlarge(view, factor);
@@ -114,8 +115,8 @@ public static class ExplanationGallery
                     gap: TileGap);
                 var rowFile = string.Create(CultureInfo.InvariantCulture, $"{i:D3}-row.png");
                 var imageFile = string.Create(CultureInfo.InvariantCulture, $"{i:D3}-image.png");
-                ImageEncoder.WritePng(Path.Combine(directory, rowFile), row);
-                ImageEncoder.WritePng(Path.Combine(directory, imageFile), shown);
+                ImageFiles.WritePng(Path.Combine(directory, rowFile), row);
+                ImageFiles.WritePng(Path.Combine(directory, imageFile), shown);
                 rows.Add(RgbImage.FromTensor(row));
                 entries.Add(new GalleryEntry(
                     chunk[j].Image.Name, data.Classes[chunk[j].Label], prediction.PredictedLabel, prediction.Score[prediction.PredictedLabelIndex],
@@ -123,9 +124,9 @@ public static class ExplanationGallery
             }
         }
 
-        using (var scope = new TensorScope())
+        using (var gallery = GalleryLayout.Column(rows, RowGap))
         {
-            ImageEncoder.WritePng(Path.Combine(directory, GalleryFileName), GalleryLayout.Column(rows, RowGap));
+            ImageFiles.WritePng(Path.Combine(directory, GalleryFileName), gallery);
         }
 
         var result = new GalleryResult(directory, entries, scale, size);
@@ -141,13 +142,13 @@ public static class ExplanationGallery
     private static (ImagePrediction[] Predictions, Heatmap[] GradCams) Explain(ImageClassificationModel model, Tensor[] decoded, string[] sources)
     {
         var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = MapResolution.Feature };
-        var inputs = decoded.Select(d => model.Preprocessing.Apply(d.Permute(2, 0, 1), new SeededRandom(0))).ToArray();
+        var inputs = decoded.Select(d => model.Preprocessing.Apply(d.permute(2, 0, 1), new SeededRandom(0))).ToArray();
         var predictions = new ImagePrediction[inputs.Length];
         var gradCams = new Heatmap[inputs.Length];
-        foreach (var group in Enumerable.Range(0, inputs.Length).GroupBy(i => string.Join(",", inputs[i].Shape)))
+        foreach (var group in Enumerable.Range(0, inputs.Length).GroupBy(i => string.Join(",", inputs[i].shape)))
         {
             var members = group.ToArray();
-            var batch = Tensor.Stack([.. members.Select(i => inputs[i])]);
+            var batch = torch.stack(members.Select(i => inputs[i]));
             var scored = model.Score(batch, [.. members.Select(i => sources[i])], options, camClass: -1);
             var maps = GradCam.Compute(model, batch, [.. scored.Select(p => p.PredictedLabelIndex)]);
             for (var k = 0; k < members.Length; k++)

@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -13,10 +14,10 @@ internal static class GalleryLayout
     /// </summary>
     public static Tensor Column(IReadOnlyList<RgbImage> rows, int gap)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         int height = rows.Max(p => p.Height), width = rows.Max(p => p.Width);
         var tiles = rows.Select(p => Pad(p, height, width).ToTensor()).ToArray();
-        return scope.MoveOut(HeatmapRenderer.Grid(tiles, columns: 1, gap: gap, background: 255));
+        return HeatmapRenderer.Grid(tiles, columns: 1, gap: gap, background: 255).MoveToOuterDisposeScope();
     }
 
     private static RgbImage Pad(RgbImage picture, int height, int width)

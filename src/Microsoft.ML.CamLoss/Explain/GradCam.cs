@@ -1,6 +1,7 @@
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -29,13 +30,13 @@ internal static class GradCam
     /// </remarks>
     public static Heatmap[] Compute(ImageClassificationModel model, Tensor inputs, IReadOnlyList<int> classes)
     {
-        using var scope = new TensorScope();
-        using var grad = Autograd.EnableGrad();
-        var device = model.Network.Classifier.Weight.Device;
-        var x = inputs.To(device).Detach().RequiresGradInPlace();
-        var output = model.Network.Forward(x);
-        var targets = Tensor.FromSpan<long>([.. classes.Select(c => (long)c)], [classes.Count]).To(device);
-        var maps = GradientAttention.Compute(output.Logits, [output.Last], targets, AttentionKind.GradCam)[0].To(Device.Cpu);
-        return [.. Enumerable.Range(0, classes.Count).Select(b => Heatmap.FromTensor(maps.Select(0, b)))];
+        using var scope = torch.NewDisposeScope();
+        using var grad = torch.enable_grad();
+        var weight = model.Network.Classifier.weight;
+        var x = inputs.to(weight.dtype, weight.device).detach().requires_grad_();
+        var output = model.Network.forward(x);
+        var targets = torch.tensor(classes.Select(c => (long)c).ToArray(), [classes.Count]).to(weight.device);
+        var maps = GradientAttention.Compute(output.Logits, [output.Last], targets, AttentionKind.GradCam)[0].cpu();
+        return [.. Enumerable.Range(0, classes.Count).Select(b => Heatmap.FromTensor(maps[b]))];
     }
 }

@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -49,18 +50,19 @@ public sealed class Heatmap
     public static Heatmap FromTensor(Tensor map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        if (map.Dim != 2)
+        var shape = map.shape;
+        if (shape.Length != 2)
         {
-            throw new ArgumentException($"A heatmap tensor must be [H, W]; got [{string.Join(", ", map.Shape)}].", nameof(map));
+            throw new ArgumentException($"A heatmap tensor must be [H, W]; got [{string.Join(", ", shape)}].", nameof(map));
         }
 
-        using var scope = new TensorScope();
-        var values = map.To(ScalarType.Float32).To(Device.Cpu).Contiguous().ToArray<float>();
-        return new Heatmap((int)map.Size(0), (int)map.Size(1), values);
+        using var scope = torch.NewDisposeScope();
+        var values = map.to(ScalarType.Float32, torch.CPU).contiguous().data<float>().ToArray();
+        return new Heatmap(checked((int)shape[0]), checked((int)shape[1]), values);
     }
 
-    /// <summary>A new <c>[H, W]</c> float32 CPU tensor with these values; the caller disposes it.</summary>
-    public Tensor ToTensor() => Tensor.FromSpan<float>(_values, [Height, Width]);
+    /// <summary>A new <c>[H, W]</c> float32 CPU tensor with a copy of these values; the caller disposes it.</summary>
+    public Tensor ToTensor() => torch.tensor(_values, [Height, Width]);
 
     /// <summary>
     /// Min-max normalised to [0, 1]: <c>(h − min) / (max − min)</c>, as the losses' <c>N(·)</c>; a
@@ -89,9 +91,11 @@ public sealed class Heatmap
             return new Heatmap(height, width, (float[])_values.Clone());
         }
 
-        using var scope = new TensorScope();
-        var resized = Functional.InterpolateBilinear(ToTensor().View(1, 1, Height, Width), height, width);
-        return FromTensor(resized.View(height, width));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        using var scope = torch.NewDisposeScope();
+        var resized = nn.functional.interpolate(ToTensor().view(1, 1, Height, Width), [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        return FromTensor(resized.view(height, width));
     }
 
     /// <inheritdoc />

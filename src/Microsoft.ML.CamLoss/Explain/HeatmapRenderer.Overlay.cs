@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -31,7 +31,7 @@ public static partial class HeatmapRenderer
     public static byte[] OverlayPng(Tensor image, Heatmap map, double opacity = 0.5, Colormap colormap = Colormap.Jet)
     {
         using var picture = Overlay(image, map, opacity, colormap);
-        return ImageEncoder.EncodePng(picture);
+        return ImageFiles.EncodePng(picture);
     }
 
     private static RgbImage OverlayImage(Tensor image, Heatmap map, double opacity, Colormap colormap)

@@ -1,16 +1,14 @@
-using Microsoft.ML.CamLoss.Torch;
-
 namespace Microsoft.ML.CamLoss.Explain;
 
 /// <summary>
 /// Turns heatmaps into pictures: colourised maps, maps blended over the image they explain, and
 /// grids of such pictures for a gallery (image | CAM | CAAM | Grad-CAM). Every picture is a uint8
-/// <c>[H, W, 3]</c> RGB CPU tensor that the caller disposes (it joins the current
-/// <see cref="TensorScope"/> like any new tensor), ready for <see cref="ImageEncoder"/>.
+/// <c>[H, W, 3]</c> RGB CPU tensor that the caller disposes (it joins the current dispose scope
+/// like any new tensor), ready for <see cref="ImageFiles"/>.
 /// </summary>
 /// <remarks>
 /// Images are accepted in any layout <see cref="ImageLayout.ToHwc"/> reads: <c>[H, W, 3]</c> as
-/// <see cref="ImageDecoder"/> returns them, <c>[3, H, W]</c>, or grey. Pass the decoded uint8
+/// <c>ImageDecoding.DecodeRgb</c> returns them, <c>[3, H, W]</c>, or grey. Pass the decoded uint8
 /// image, not the normalised float tensor the model saw.
 /// </remarks>
 public static partial class HeatmapRenderer

@@ -1,5 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -18,8 +19,8 @@ internal static class NetworkView
     /// <summary>The geometric preprocessing of a decoded <c>uint8 [H, W, C]</c> image; returns <c>uint8 [C, H', W']</c> at the network's input size.</summary>
     public static Tensor Geometric(ImagePipeline preprocessing, Tensor decodedHwc)
     {
-        using var scope = new TensorScope();
-        var x = decodedHwc.Permute(2, 0, 1);
+        using var scope = torch.NewDisposeScope();
+        var x = decodedHwc.permute(2, 0, 1);
         var random = new SeededRandom(0);
         foreach (var transform in preprocessing.Transforms)
         {
@@ -29,14 +30,14 @@ internal static class NetworkView
             }
 
             x = transform.Apply(x, random);
-            if (x.DType != ScalarType.UInt8)
+            if (x.dtype != ScalarType.Byte)
             {
                 // A custom transform that turned the picture into floats: read it as [0, 1] intensities.
-                x = (x.To(ScalarType.Float32) * 255.0).Round().Clamp(0, 255).To(ScalarType.UInt8);
+                x = (x.to(ScalarType.Float32) * 255.0).round().clamp(0, 255).to(ScalarType.Byte);
             }
         }
 
-        return scope.MoveOut(x.Contiguous());
+        return x.contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>The whole factor that brings a picture's shorter side to at least <see cref="MinimumSide"/> (1 when it already is).</summary>
@@ -49,16 +50,8 @@ internal static class NetworkView
     /// <summary>Enlarges a uint8 image (<c>[C, H, W]</c> or <c>[H, W, C]</c>) by <paramref name="factor"/> with nearest neighbour; returns <c>uint8 [H·f, W·f, C]</c>.</summary>
     public static Tensor Enlarge(Tensor image, int factor)
     {
-        using var scope = new TensorScope();
-        var hwc = ImageLayout.ToHwc(image).Contiguous();
-        var shape = hwc.Shape;
-        int height = (int)shape[0], width = (int)shape[1], channels = (int)shape[2];
-        if (factor == 1)
-        {
-            return scope.MoveOut(hwc.Clone());
-        }
-
-        var source = hwc.ToArray<byte>();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(factor);
+        var (height, width, channels, source) = ImageLayout.ReadHwc(image);
         int outHeight = height * factor, outWidth = width * factor;
         var target = new byte[checked(outHeight * outWidth * channels)];
         for (var y = 0; y < outHeight; y++)
@@ -71,6 +64,6 @@ internal static class NetworkView
             }
         }
 
-        return scope.MoveOut(Tensor.FromSpan<byte>(target, [outHeight, outWidth, channels]));
+        return torch.tensor(target, [outHeight, outWidth, channels]);
     }
 }

@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Explain;
 
@@ -36,12 +37,8 @@ internal sealed class RgbImage
     /// <exception cref="ArgumentException">The tensor is not a uint8 image.</exception>
     public static RgbImage FromTensor(Tensor image)
     {
-        using var scope = new TensorScope();
-        var hwc = ImageLayout.ToHwc(image);
-        var shape = hwc.Shape;
-        int height = checked((int)shape[0]), width = checked((int)shape[1]);
-        var values = hwc.ToArray<byte>();
-        if (shape[2] == 3)
+        var (height, width, channels, values) = ImageLayout.ReadHwc(image);
+        if (channels == 3)
         {
             return new RgbImage(height, width, values);
         }
@@ -55,6 +52,6 @@ internal sealed class RgbImage
         return new RgbImage(height, width, pixels);
     }
 
-    /// <summary>A new uint8 <c>[H, W, 3]</c> CPU tensor with these pixels; the caller disposes it.</summary>
-    public Tensor ToTensor() => Tensor.FromSpan<byte>(Pixels, [Height, Width, 3]);
+    /// <summary>A new uint8 <c>[H, W, 3]</c> CPU tensor with a copy of these pixels; the caller disposes it.</summary>
+    public Tensor ToTensor() => torch.tensor(Pixels, [Height, Width, 3]);
 }

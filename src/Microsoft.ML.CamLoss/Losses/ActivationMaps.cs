@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -39,17 +40,23 @@ public static class ActivationMaps
     {
         var shape = LossChecks.FeatureMap(features, nameof(features));
         LossChecks.ClassifierWeight(classifierWeight, shape, nameof(classifierWeight), nameof(features));
+        LossChecks.SameFloatingType(classifierWeight, features, nameof(classifierWeight), nameof(features));
         LossChecks.Labels(classes, shape[0], nameof(classes), nameof(features));
-        using var scope = new TensorScope();
-        var maps = ClassMaps(features, ClassRows(classifierWeight, classes.Unsqueeze(1)));
-        return scope.MoveOut(maps.View(shape[0], shape[2], shape[3]));
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var maps = ClassMaps(features, ClassRows(classifierWeight, classes.unsqueeze(1)));
+                return maps.view(shape[0], shape[2], shape[3]).MoveToOuterDisposeScope();
+            },
+            "Computing class activation maps");
     }
 
     /// <summary><c>CAAM = Σ_k F_k</c>, the channel sum of <paramref name="features"/> <c>[B, K, H, W]</c>; returns <c>[B, H, W]</c>.</summary>
     public static Tensor Caam(Tensor features)
     {
         LossChecks.FeatureMap(features, nameof(features));
-        return features.Sum(1);
+        return TorchErrors.Run(() => features.sum(1), "Computing the class-agnostic activation map");
     }
 
     /// <summary>
@@ -64,41 +71,65 @@ public static class ActivationMaps
     {
         ArgumentNullException.ThrowIfNull(maps);
         LossChecks.NonNegative(epsilon, nameof(epsilon));
-        var shape = maps.Shape;
+        var shape = maps.shape;
         if (shape.Length < 2)
         {
             throw new ArgumentException($"maps must be [..., H, W]; got {LossChecks.Describe(shape)}.", nameof(maps));
         }
 
-        using var scope = new TensorScope();
-        var normalised = NormalizeLastDim(maps.Flatten(-2), epsilon);
-        return scope.MoveOut(normalised.View(shape));
+        if (!maps.is_floating_point())
+        {
+            throw new ArgumentException($"maps must be floating point; got {maps.dtype}.", nameof(maps));
+        }
+
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                return NormalizeLastDim(maps.flatten(-2), epsilon).view(shape).MoveToOuterDisposeScope();
+            },
+            "Normalising maps");
     }
 
     /// <summary>Min-max normalisation over the last dimension (flattened maps <c>[…, HW]</c>).</summary>
     internal static Tensor NormalizeLastDim(Tensor flatMaps, double epsilon)
     {
-        var min = flatMaps.AMin([-1], keepDim: true);
-        var max = flatMaps.AMax([-1], keepDim: true);
+        var min = flatMaps.amin([-1], keepdim: true);
+        var max = flatMaps.amax([-1], keepdim: true);
         var range = max - min;
         var denominator = epsilon == 0
             ? range + AbsoluteEpsilon
-            : range.Add(max.Abs() + min.Abs(), epsilon) + AbsoluteEpsilon;
+            : range.add(max.abs() + min.abs(), epsilon) + AbsoluteEpsilon;
         return (flatMaps - min) / denominator;
     }
 
     /// <summary>The rows <c>W[classes[b, j]]</c> as <c>[B, J, K]</c>, for class indices <c>[B, J]</c>.</summary>
     internal static Tensor ClassRows(Tensor classifierWeight, Tensor classes)
     {
-        var rows = classifierWeight.IndexSelect(0, classes.Flatten());
-        return rows.View(classes.Size(0), classes.Size(1), classifierWeight.Size(1));
+        var rows = classifierWeight.index_select(0, classes.flatten());
+        return rows.view(classes.shape[0], classes.shape[1], classifierWeight.shape[1]);
     }
 
-    /// <summary>Class maps <c>[B, J, HW]</c> from rows <c>[B, J, K]</c> and features <c>[B, K, H, W]</c>: one batched product.</summary>
-    internal static Tensor ClassMaps(Tensor features, Tensor rows) => rows.MatMul(features.Flatten(2));
+    /// <summary>
+    /// Class maps <c>[B, J, HW]</c> from rows <c>[B, J, K]</c> and features <c>[B, K, H, W]</c>: one batched
+    /// product (<c>bmm</c>), after checking that the shapes and dtypes fit, since a mismatched matrix
+    /// product can abort the process instead of throwing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes or dtypes do not fit (a bug in the caller's checks).</exception>
+    internal static Tensor ClassMaps(Tensor features, Tensor rows)
+    {
+        var (f, r) = (features.shape, rows.shape);
+        if (f.Length != 4 || r.Length != 3 || r[0] != f[0] || r[2] != f[1] || rows.dtype != features.dtype)
+        {
+            throw new ArgumentException(
+                $"Class rows {LossChecks.Describe(r)} ({rows.dtype}) do not fit features {LossChecks.Describe(f)} ({features.dtype}): need [B, J, K] and [B, K, H, W] of one dtype.");
+        }
+
+        return torch.bmm(rows, features.flatten(2));
+    }
 
     /// <summary>Channel sum of features <c>[B, K, H, W]</c> as <c>[B, 1, HW]</c>.</summary>
-    internal static Tensor AgnosticMap(Tensor features) => features.Flatten(2).Sum(1, keepDim: true);
+    internal static Tensor AgnosticMap(Tensor features) => features.flatten(2).sum(1, keepdim: true);
 
     /// <summary>Per-sample, per-map distance <c>(1/HW) Σ d(a, b)</c> of flattened normalised maps (broadcasting), reduced over the last dimension.</summary>
     internal static Tensor PixelDistance(Tensor a, Tensor b, MapDistance distance)
@@ -106,10 +137,10 @@ public static class ActivationMaps
         var difference = a - b;
         var pointwise = distance switch
         {
-            MapDistance.L1 => difference.Abs(),
-            MapDistance.L2 => difference.Square(),
+            MapDistance.L1 => difference.abs(),
+            MapDistance.L2 => difference.square(),
             _ => throw new ArgumentOutOfRangeException(nameof(distance), distance, "Unknown map distance."),
         };
-        return pointwise.Mean(-1);
+        return pointwise.mean([-1]);
     }
 }

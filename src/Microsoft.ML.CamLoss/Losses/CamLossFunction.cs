@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -46,9 +47,15 @@ public sealed class CamLossFunction
     {
         var shape = LossChecks.FeatureMap(features, nameof(features));
         LossChecks.ClassifierWeight(classifierWeight, shape, nameof(classifierWeight), nameof(features));
+        LossChecks.SameFloatingType(classifierWeight, features, nameof(classifierWeight), nameof(features));
         LossChecks.Labels(labels, shape[0], nameof(labels), nameof(features));
-        using var scope = new TensorScope();
-        return scope.MoveOut(PerSample(features, classifierWeight, labels.Unsqueeze(1)).Mean());
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                return PerSample(features, classifierWeight, labels.unsqueeze(1)).mean().MoveToOuterDisposeScope();
+            },
+            "Computing L_cam");
     }
 
     /// <summary>CAM-loss <c>L_ce + α·L_cam</c> for hard labels.</summary>
@@ -57,24 +64,31 @@ public sealed class CamLossFunction
     /// <param name="logits">Logits <c>[B, C]</c>, normally <c>W·GAP(F) + b</c>.</param>
     /// <param name="labels">Ground-truth classes, int64 <c>[B]</c>.</param>
     /// <param name="alpha">Weight <c>α ≥ 0</c> of <c>L_cam</c> (paper: 3 from epoch 20, see <see cref="AlphaSchedule"/>).</param>
-    /// <returns>Total, cross-entropy and <c>L_cam</c>; dispose it (or let a <see cref="TensorScope"/> do so).</returns>
+    /// <returns>Total, cross-entropy and <c>L_cam</c>; dispose it (or the dispose scope its tensors joined).</returns>
     public CamLossResult Compute(Tensor features, Tensor classifierWeight, Tensor logits, Tensor labels, double alpha)
     {
         var shape = LossChecks.FeatureMap(features, nameof(features));
         var classes = LossChecks.ClassifierWeight(classifierWeight, shape, nameof(classifierWeight), nameof(features));
         LossChecks.Logits(logits, shape[0], classes, nameof(logits), nameof(features));
+        LossChecks.SameFloatingType(classifierWeight, features, nameof(classifierWeight), nameof(features));
         LossChecks.Labels(labels, shape[0], nameof(labels), nameof(features));
         LossChecks.NonNegative(alpha, nameof(alpha));
-        using var scope = new TensorScope();
-        var ce = Functional.CrossEntropy(logits, labels);
-        Tensor cam;
-        using (Autograd.EnableGrad(alpha != 0 && Autograd.IsGradEnabled))
-        {
-            cam = PerSample(features, classifierWeight, labels.Unsqueeze(1)).Mean();
-        }
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var ce = nn.functional.cross_entropy(logits, labels);
+                Tensor cam;
+                using (torch.enable_grad(alpha != 0 && torch.is_grad_enabled()))
+                {
+                    cam = PerSample(features, classifierWeight, labels.unsqueeze(1)).mean();
+                }
 
-        var total = ce.Add(cam, alpha);
-        return new CamLossResult(scope.MoveOut(total), scope.MoveOut(ce), scope.MoveOut(cam));
+                var total = ce.add(cam, alpha);
+                scope.MoveToOuter(total, ce, cam);
+                return new CamLossResult(total, ce, cam);
+            },
+            "Computing CAM-loss");
     }
 
     /// <summary>
@@ -100,25 +114,32 @@ public sealed class CamLossFunction
         }
 
         LossChecks.NonNegative(alpha, nameof(alpha));
-        using var scope = new TensorScope();
-        var lambda = labels.Lambda(logits.DType, logits.Device);
-        var ce = Functional.CrossEntropy(logits, labels.SoftTargets(lambda, classes, logits.DType));
-        Tensor cam;
-        using (Autograd.EnableGrad(alpha != 0 && Autograd.IsGradEnabled))
-        {
-            var terms = PerSample(features, classifierWeight, labels.Pairs());       // [B, 2]
-            var weights = Tensor.Stack([lambda, 1 - lambda], 1).To(terms.DType);   // [B, 2]
-            cam = (terms * weights).Sum(1).Mean();
-        }
+        LossChecks.SameFloatingType(classifierWeight, features, nameof(classifierWeight), nameof(features));
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var lambda = labels.Lambda(logits.dtype, logits.device);
+                var ce = nn.functional.cross_entropy(logits, labels.SoftTargets(lambda, classes, logits.dtype));
+                Tensor cam;
+                using (torch.enable_grad(alpha != 0 && torch.is_grad_enabled()))
+                {
+                    var terms = PerSample(features, classifierWeight, labels.Pairs());          // [B, 2]
+                    var weights = torch.stack([lambda, 1 - lambda], 1).to(terms.dtype);        // [B, 2]
+                    cam = (terms * weights).sum(1).mean();
+                }
 
-        var total = ce.Add(cam, alpha);
-        return new CamLossResult(scope.MoveOut(total), scope.MoveOut(ce), scope.MoveOut(cam));
+                var total = ce.add(cam, alpha);
+                scope.MoveToOuter(total, ce, cam);
+                return new CamLossResult(total, ce, cam);
+            },
+            "Computing CAM-loss");
     }
 
     /// <summary><c>(1/HW) Σ d(N(CAAM), N(CAM_c))</c> per sample and class, <c>[B, J]</c>, for classes <c>[B, J]</c>; W detached.</summary>
     private Tensor PerSample(Tensor features, Tensor classifierWeight, Tensor classes)
     {
-        var rows = ActivationMaps.ClassRows(classifierWeight.Detach(), classes);
+        var rows = ActivationMaps.ClassRows(classifierWeight.detach(), classes);
         var cams = ActivationMaps.NormalizeLastDim(ActivationMaps.ClassMaps(features, rows), _options.Epsilon);
         var caam = ActivationMaps.NormalizeLastDim(ActivationMaps.AgnosticMap(features), _options.Epsilon);
         return ActivationMaps.PixelDistance(caam, cams, _options.Distance);

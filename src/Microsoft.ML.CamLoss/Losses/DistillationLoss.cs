@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -53,33 +54,44 @@ public sealed class DistillationLoss
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
-        var shape = student.Logits.Shape;
+        var shape = student.Logits.shape;
         if (shape.Length != 2)
         {
             throw new ArgumentException($"student.Logits must be [B, C]; got {LossChecks.Describe(shape)}.", nameof(student));
         }
 
         LossChecks.Labels(labels, shape[0], nameof(labels), "student.Logits");
-        using var scope = new TensorScope();
-        var ce = Functional.CrossEntropy(student.Logits, labels);
-        var kd = DistillationTerms.KnowledgeDistillation(student.Logits, teacher.Logits, _options.Temperature);
-        var total = (ce * _options.Beta).Add(kd, 1 - _options.Beta);
-        Tensor? transfer = null;
+        LossChecks.Logits(teacher.Logits, shape[0], shape[1], "teacher.Logits", "student.Logits");
+        Tensor? studentFeatures = null, studentWeight = null, teacherFeatures = null, teacherWeight = null;
         if (Method != DistillationMethod.Kd)
         {
-            var teacherFeatures = Require(teacher.Features, "teacher.Features");
-            var teacherWeight = Require(teacher.ClassifierWeight, "teacher.ClassifierWeight");
-            var studentFeatures = Require(student.Features, "student.Features");
-            transfer = Method == DistillationMethod.At
-                ? DistillationTerms.AttentionTransfer(
-                    studentFeatures, Require(student.ClassifierWeight, "student.ClassifierWeight"), teacherFeatures, teacherWeight, labels,
-                    Distance, _options.Epsilon, _options.DetachStudentWeight)
-                : DistillationTerms.CamMatching(studentFeatures, teacherFeatures, teacherWeight, labels, Distance, _options.Epsilon);
-            total = total.Add(transfer, Gamma);
+            teacherFeatures = Require(teacher.Features, "teacher.Features");
+            teacherWeight = Require(teacher.ClassifierWeight, "teacher.ClassifierWeight");
+            studentFeatures = Require(student.Features, "student.Features");
+            studentWeight = Method == DistillationMethod.At ? Require(student.ClassifierWeight, "student.ClassifierWeight") : null;
         }
 
-        return new DistillationLossResult(
-            scope.MoveOut(total), scope.MoveOut(ce), scope.MoveOut(kd), transfer is null ? null : scope.MoveOut(transfer));
+        using var scope = torch.NewDisposeScope();
+        var ce = TorchErrors.Run(() => nn.functional.cross_entropy(student.Logits, labels), "Computing the student's cross-entropy");
+        var kd = DistillationTerms.KnowledgeDistillation(student.Logits, teacher.Logits, _options.Temperature);
+        var total = (ce * _options.Beta).add(kd, 1 - _options.Beta);
+        Tensor? transfer = null;
+        if (studentFeatures is not null)
+        {
+            transfer = studentWeight is not null
+                ? DistillationTerms.AttentionTransfer(
+                    studentFeatures, studentWeight, teacherFeatures!, teacherWeight!, labels, Distance, _options.Epsilon, _options.DetachStudentWeight)
+                : DistillationTerms.CamMatching(studentFeatures, teacherFeatures!, teacherWeight!, labels, Distance, _options.Epsilon);
+            total = total.add(transfer, Gamma);
+        }
+
+        scope.MoveToOuter(total, ce, kd);
+        if (transfer is not null)
+        {
+            scope.MoveToOuter(transfer);
+        }
+
+        return new DistillationLossResult(total, ce, kd, transfer);
     }
 
     private Tensor Require(Tensor? tensor, string name) =>

@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -22,7 +23,7 @@ public static class DistillationTerms
     public static Tensor KnowledgeDistillation(Tensor studentLogits, Tensor teacherLogits, double temperature = DefaultTemperature)
     {
         ArgumentNullException.ThrowIfNull(studentLogits);
-        var shape = studentLogits.Shape;
+        var shape = studentLogits.shape;
         if (shape.Length != 2)
         {
             throw new ArgumentException($"studentLogits must be [B, C]; got {LossChecks.Describe(shape)}.", nameof(studentLogits));
@@ -30,10 +31,18 @@ public static class DistillationTerms
 
         LossChecks.Logits(teacherLogits, shape[0], shape[1], nameof(teacherLogits), nameof(studentLogits));
         LossChecks.Positive(temperature, nameof(temperature));
-        using var scope = new TensorScope();
-        var logStudent = Functional.LogSoftmax(studentLogits / temperature, 1);
-        var teacher = Functional.Softmax(teacherLogits.Detach() / temperature, 1);
-        return scope.MoveOut(Functional.KlDiv(logStudent, teacher, Reduction.BatchMean) * (temperature * temperature));
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var logStudent = nn.functional.log_softmax(studentLogits / temperature, 1);
+                var teacher = nn.functional.softmax(teacherLogits.detach() / temperature, 1);
+
+                // "batchmean" as PyTorch computes it: the summed divergence divided by the batch size.
+                var divergence = nn.functional.kl_div(logStudent, teacher, log_target: false, reduction: nn.Reduction.Sum) / shape[0];
+                return (divergence * (temperature * temperature)).MoveToOuterDisposeScope();
+            },
+            "Computing the knowledge-distillation term");
     }
 
     /// <summary>
@@ -64,13 +73,19 @@ public static class DistillationTerms
         var shape = LossChecks.FeatureMap(studentFeatures, nameof(studentFeatures));
         var classes = LossChecks.ClassifierWeight(studentWeight, shape, nameof(studentWeight), nameof(studentFeatures));
         LossChecks.Labels(labels, shape[0], nameof(labels), nameof(studentFeatures));
+        LossChecks.SameFloatingType(studentWeight, studentFeatures, nameof(studentWeight), nameof(studentFeatures));
         CheckTeacher(teacherFeatures, teacherWeight, shape, classes);
         LossChecks.NonNegative(epsilon, nameof(epsilon));
-        using var scope = new TensorScope();
-        var weight = detachStudentWeight ? studentWeight.Detach() : studentWeight;
-        var student = ActivationMaps.ClassMaps(studentFeatures, ActivationMaps.ClassRows(weight, labels.Unsqueeze(1)));
-        var loss = MapMatching(student, teacherFeatures, teacherWeight, labels, shape, distance, epsilon);
-        return scope.MoveOut(loss);
+        LossChecks.Defined(distance, nameof(distance));
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var weight = detachStudentWeight ? studentWeight.detach() : studentWeight;
+                var student = ActivationMaps.ClassMaps(studentFeatures, ActivationMaps.ClassRows(weight, labels.unsqueeze(1)));
+                return MapMatching(student, teacherFeatures, teacherWeight, labels, shape, distance, epsilon).MoveToOuterDisposeScope();
+            },
+            "Computing the attention-transfer term");
     }
 
     /// <summary>
@@ -95,31 +110,38 @@ public static class DistillationTerms
         LossChecks.Labels(labels, shape[0], nameof(labels), nameof(studentFeatures));
         CheckTeacher(teacherFeatures, teacherWeight, shape, classes: null);
         LossChecks.NonNegative(epsilon, nameof(epsilon));
-        using var scope = new TensorScope();
-        var student = ActivationMaps.AgnosticMap(studentFeatures);
-        return scope.MoveOut(MapMatching(student, teacherFeatures, teacherWeight, labels, shape, distance, epsilon));
+        LossChecks.Defined(distance, nameof(distance));
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var student = ActivationMaps.AgnosticMap(studentFeatures);
+                return MapMatching(student, teacherFeatures, teacherWeight, labels, shape, distance, epsilon).MoveToOuterDisposeScope();
+            },
+            "Computing the CAAM-CAM matching term");
     }
 
     /// <summary>Mean distance between the normalised student map <c>[B, 1, HW]</c> and the teacher's normalised, resized CAM of the true class.</summary>
     private static Tensor MapMatching(Tensor studentMap, Tensor teacherFeatures, Tensor teacherWeight, Tensor labels, long[] studentShape, MapDistance distance, double epsilon)
     {
         Tensor teacher;
-        using (Autograd.NoGrad())
+        using (torch.no_grad())
         {
-            var rows = ActivationMaps.ClassRows(teacherWeight.Detach(), labels.Unsqueeze(1));
-            teacher = ActivationMaps.ClassMaps(teacherFeatures.Detach(), rows);                   // [B, 1, H_T·W_T]
+            var rows = ActivationMaps.ClassRows(teacherWeight.detach(), labels.unsqueeze(1));
+            teacher = ActivationMaps.ClassMaps(teacherFeatures.detach(), rows);                   // [B, 1, H_T·W_T]
             var (height, width) = (studentShape[2], studentShape[3]);
-            if (teacherFeatures.Size(2) != height || teacherFeatures.Size(3) != width)
+            var (teacherHeight, teacherWidth) = (teacherFeatures.shape[2], teacherFeatures.shape[3]);
+            if (teacherHeight != height || teacherWidth != width)
             {
-                var spatial = teacher.View(studentShape[0], 1, teacherFeatures.Size(2), teacherFeatures.Size(3));
-                teacher = Functional.InterpolateBilinear(spatial, height, width).Flatten(2);
+                var spatial = teacher.view(studentShape[0], 1, teacherHeight, teacherWidth);
+                teacher = nn.functional.interpolate(spatial, [height, width], mode: InterpolationMode.Bilinear, align_corners: false).flatten(2);
             }
 
             teacher = ActivationMaps.NormalizeLastDim(teacher, epsilon);
         }
 
         var student = ActivationMaps.NormalizeLastDim(studentMap, epsilon);
-        return ActivationMaps.PixelDistance(student, teacher, distance).Mean();
+        return ActivationMaps.PixelDistance(student, teacher, distance).mean();
     }
 
     private static void CheckTeacher(Tensor teacherFeatures, Tensor teacherWeight, long[] studentShape, long? classes)
@@ -132,6 +154,7 @@ public static class DistillationTerms
         }
 
         var teacherClasses = LossChecks.ClassifierWeight(teacherWeight, teacherShape, nameof(teacherWeight), nameof(teacherFeatures));
+        LossChecks.SameFloatingType(teacherWeight, teacherFeatures, nameof(teacherWeight), nameof(teacherFeatures));
         if (classes is { } c && teacherClasses != c)
         {
             throw new ArgumentException($"teacherWeight has {teacherClasses} classes but the student's weight has {c}.", nameof(teacherWeight));

@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -57,23 +58,28 @@ public sealed class IcascLoss
     /// <returns>Total, cross-entropy, the two separations and the consistency.</returns>
     public IcascLossResult Compute(Tensor logits, Tensor innerFeatures, Tensor lastFeatures, Tensor labels)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var confusingClasses = ConfusingClasses(logits, labels);                                    // checks logits and labels
         var layers = new[] { innerFeatures, lastFeatures };
         var truth = GradientAttention.Compute(logits, layers, labels, _options.Attention);          // checks the features
-        var confusing = GradientAttention.Maps(logits, layers, confusingClasses, _options.Attention);
-        var ce = Functional.CrossEntropy(logits, labels);
-        var maskLast = Mask(truth[1], _options.Sigma, _options.Omega, _options.Epsilon);
-        var (innerHeight, innerWidth) = (innerFeatures.Size(2), innerFeatures.Size(3));
-        var maskInner = innerHeight == lastFeatures.Size(2) && innerWidth == lastFeatures.Size(3)
-            ? maskLast
-            : Functional.InterpolateBilinear(maskLast.Unsqueeze(1), innerHeight, innerWidth).Squeeze(1);
-        var separationInner = Separation(truth[0], confusing[0], maskInner, _options.Epsilon);
-        var separationLast = Separation(truth[1], confusing[1], maskLast, _options.Epsilon);
-        var consistency = Consistency(truth[0], maskInner, _options.Theta, _options.Epsilon);
-        var total = ce + separationInner + separationLast + consistency;
-        return new IcascLossResult(
-            scope.MoveOut(total), scope.MoveOut(ce), scope.MoveOut(separationInner), scope.MoveOut(separationLast), scope.MoveOut(consistency));
+        return TorchErrors.Run(
+            () =>
+            {
+                var confusing = GradientAttention.Maps(logits, layers, confusingClasses, _options.Attention);
+                var ce = nn.functional.cross_entropy(logits, labels);
+                var maskLast = Mask(truth[1], _options.Sigma, _options.Omega, _options.Epsilon);
+                var (innerHeight, innerWidth) = (innerFeatures.shape[2], innerFeatures.shape[3]);
+                var maskInner = innerHeight == lastFeatures.shape[2] && innerWidth == lastFeatures.shape[3]
+                    ? maskLast
+                    : nn.functional.interpolate(maskLast.unsqueeze(1), [innerHeight, innerWidth], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+                var separationInner = Separation(truth[0], confusing[0], maskInner, _options.Epsilon);
+                var separationLast = Separation(truth[1], confusing[1], maskLast, _options.Epsilon);
+                var consistency = Consistency(truth[0], maskInner, _options.Theta, _options.Epsilon);
+                var total = ce + separationInner + separationLast + consistency;
+                scope.MoveToOuter(total, ce, separationInner, separationLast, consistency);
+                return new IcascLossResult(total, ce, separationInner, separationLast, consistency);
+            },
+            "Computing ICASC");
     }
 
     /// <summary>
@@ -85,17 +91,27 @@ public sealed class IcascLoss
     public static Tensor ConfusingClasses(Tensor logits, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(logits);
-        var shape = logits.Shape;
+        var shape = logits.shape;
         if (shape.Length != 2 || shape[1] < 2)
         {
             throw new ArgumentException($"logits must be [B, C] with C ≥ 2; got {LossChecks.Describe(shape)}.", nameof(logits));
         }
 
         LossChecks.Labels(labels, shape[0], nameof(labels), nameof(logits));
-        using var scope = new TensorScope();
-        var excluded = Tensor.Full([shape[0], 1], double.NegativeInfinity, logits.DType, logits.Device);
-        var masked = logits.Detach().Scatter(1, labels.Unsqueeze(1), excluded);
-        return scope.MoveOut(masked.ArgMax(1));
+        if (!logits.is_floating_point())
+        {
+            throw new ArgumentException($"logits must be floating point; got {logits.dtype}.", nameof(logits));
+        }
+
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var excluded = torch.full([shape[0], 1], double.NegativeInfinity, dtype: logits.dtype, device: logits.device);
+                var masked = logits.detach().scatter(1, labels.unsqueeze(1), excluded);
+                return masked.argmax(1).MoveToOuterDisposeScope();
+            },
+            "Finding the confusing classes");
     }
 
     /// <summary>
@@ -110,9 +126,14 @@ public sealed class IcascLoss
     {
         LossChecks.Maps(attention, nameof(attention));
         LossChecks.Positive(epsilon, nameof(epsilon));
-        using var scope = new TensorScope();
-        var peak = attention.AMax([1, 2], keepDim: true).Clamp(min: epsilon);
-        return scope.MoveOut((((attention / peak) - sigma) * omega).Sigmoid());
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var peak = attention.amax([1, 2], keepdim: true).clamp_min(epsilon);
+                return (((attention / peak) - sigma) * omega).sigmoid().MoveToOuterDisposeScope();
+            },
+            "Computing the ICASC mask");
     }
 
     /// <summary>
@@ -128,10 +149,15 @@ public sealed class IcascLoss
         LossChecks.SameShape(confusing, shape, nameof(confusing), nameof(truth));
         LossChecks.SameShape(mask, shape, nameof(mask), nameof(truth));
         LossChecks.Positive(epsilon, nameof(epsilon));
-        using var scope = new TensorScope();
-        var overlap = (truth.Minimum(confusing) * mask).Sum([1, 2]);
-        var mass = (truth + confusing).Sum([1, 2]).Clamp(min: epsilon);
-        return scope.MoveOut((overlap / mass).Mean() * 2);
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var overlap = (truth.minimum(confusing) * mask).sum([1, 2]);
+                var mass = (truth + confusing).sum([1, 2]).clamp_min(epsilon);
+                return ((overlap / mass).mean() * 2).MoveToOuterDisposeScope();
+            },
+            "Computing the ICASC separation");
     }
 
     /// <summary>
@@ -146,10 +172,15 @@ public sealed class IcascLoss
         var shape = LossChecks.Maps(innerTruth, nameof(innerTruth));
         LossChecks.SameShape(mask, shape, nameof(mask), nameof(innerTruth));
         LossChecks.Positive(epsilon, nameof(epsilon));
-        using var scope = new TensorScope();
-        var inside = (innerTruth * mask).Sum([1, 2]);
-        var mass = innerTruth.Sum([1, 2]).Clamp(min: epsilon);
-        return scope.MoveOut(theta - (inside / mass).Mean());
+        return TorchErrors.Run(
+            () =>
+            {
+                using var scope = torch.NewDisposeScope();
+                var inside = (innerTruth * mask).sum([1, 2]);
+                var mass = innerTruth.sum([1, 2]).clamp_min(epsilon);
+                return (theta - (inside / mass).mean()).MoveToOuterDisposeScope();
+            },
+            "Computing the ICASC consistency");
     }
 
     /// <summary>Options of <see cref="IcascLoss"/>.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -18,7 +18,7 @@ internal static class LossChecks
     public static void SameShape(Tensor tensor, long[] shape, string name, string reference)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        var actual = tensor.Shape;
+        var actual = tensor.shape;
         if (!actual.AsSpan().SequenceEqual(shape))
         {
             throw new ArgumentException($"{name} {Describe(actual)} must have the shape of {reference} {Describe(shape)}.", name);
@@ -29,7 +29,7 @@ internal static class LossChecks
     public static long ClassifierWeight(Tensor weight, long[] featureShape, string name, string featuresName)
     {
         ArgumentNullException.ThrowIfNull(weight, name);
-        var shape = weight.Shape;
+        var shape = weight.shape;
         if (shape.Length != 2 || shape[1] != featureShape[1])
         {
             throw new ArgumentException(
@@ -43,15 +43,15 @@ internal static class LossChecks
     public static void Labels(Tensor labels, long batch, string name, string batchSource)
     {
         ArgumentNullException.ThrowIfNull(labels, name);
-        var shape = labels.Shape;
+        var shape = labels.shape;
         if (shape.Length != 1 || shape[0] != batch)
         {
             throw new ArgumentException($"{name} must be [B] with B = {batch} (from {batchSource}); got {Describe(shape)}.", name);
         }
 
-        if (labels.DType != ScalarType.Int64)
+        if (labels.dtype != ScalarType.Int64)
         {
-            throw new ArgumentException($"{name} must hold int64 class indices; got {labels.DType}.", name);
+            throw new ArgumentException($"{name} must hold int64 class indices; got {labels.dtype}.", name);
         }
     }
 
@@ -59,7 +59,7 @@ internal static class LossChecks
     public static long Logits(Tensor logits, long batch, long? classes, string name, string batchSource)
     {
         ArgumentNullException.ThrowIfNull(logits, name);
-        var shape = logits.Shape;
+        var shape = logits.shape;
         if (shape.Length != 2 || shape[0] != batch || (classes is { } c && shape[1] != c))
         {
             var expected = classes is { } k ? $"[{batch}, {k}]" : $"[{batch}, C]";
@@ -67,6 +67,23 @@ internal static class LossChecks
         }
 
         return shape[1];
+    }
+
+    /// <summary>
+    /// Requires <paramref name="tensor"/> to be floating point of the same dtype as <paramref name="reference"/>
+    /// (the batched products of the maps need one dtype; checking here gives a clear message instead of libtorch's).
+    /// </summary>
+    public static void SameFloatingType(Tensor tensor, Tensor reference, string name, string referenceName)
+    {
+        if (!reference.is_floating_point())
+        {
+            throw new ArgumentException($"{referenceName} must be floating point; got {reference.dtype}.", referenceName);
+        }
+
+        if (tensor.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{name} is {tensor.dtype} but {referenceName} is {reference.dtype}; give both one floating-point dtype.", name);
+        }
     }
 
     /// <summary>Requires a named value of <typeparamref name="TEnum"/>.</summary>
@@ -118,7 +135,7 @@ internal static class LossChecks
     private static long[] Rank(Tensor tensor, int rank, string layout, string name)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        var shape = tensor.Shape;
+        var shape = tensor.shape;
         if (shape.Length != rank)
         {
             throw new ArgumentException($"{name} must be {layout}; got {Describe(shape)}.", name);

@@ -1,10 +1,10 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
 /// <summary>
 /// A loss and the parts it is made of, as scalar tensors that keep their autograd graph: call
-/// <c>Total.Backward()</c> to train and read the parts (e.g. <c>ToDouble()</c>) only when logging,
+/// <c>Total.backward()</c> to train and read the parts (e.g. <c>item&lt;float&gt;()</c>) only when logging,
 /// since reading a value synchronises with the device. Disposing the result disposes every part.
 /// </summary>
 public abstract class LossResult : IDisposable

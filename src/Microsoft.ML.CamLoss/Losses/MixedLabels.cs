@@ -1,4 +1,5 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Losses;
 
@@ -20,10 +21,15 @@ public sealed class MixedLabels
         : this(first, second)
     {
         ArgumentNullException.ThrowIfNull(lambda);
-        var shape = lambda.Shape;
-        if (shape.Length != 1 || shape[0] != first.Size(0))
+        var shape = lambda.shape;
+        if (shape.Length != 1 || shape[0] != first.shape[0])
         {
-            throw new ArgumentException($"lambda must be [B] with B = {first.Size(0)}; got {LossChecks.Describe(shape)}.", nameof(lambda));
+            throw new ArgumentException($"lambda must be [B] with B = {first.shape[0]}; got {LossChecks.Describe(shape)}.", nameof(lambda));
+        }
+
+        if (!lambda.is_floating_point())
+        {
+            throw new ArgumentException($"lambda must be floating point; got {lambda.dtype}.", nameof(lambda));
         }
 
         _lambdaPerSample = lambda;
@@ -44,8 +50,9 @@ public sealed class MixedLabels
     private MixedLabels(Tensor first, Tensor second)
     {
         ArgumentNullException.ThrowIfNull(first);
-        LossChecks.Labels(first, first.Size(0), nameof(first), nameof(first));
-        LossChecks.Labels(second, first.Size(0), nameof(second), nameof(first));
+        var batch = first.shape.Length == 1 ? first.shape[0] : -1;
+        LossChecks.Labels(first, batch, nameof(first), nameof(first));
+        LossChecks.Labels(second, batch, nameof(second), nameof(first));
         First = first;
         Second = second;
     }
@@ -57,23 +64,23 @@ public sealed class MixedLabels
     public Tensor Second { get; }
 
     /// <summary>Batch size.</summary>
-    public long BatchSize => First.Size(0);
+    public long BatchSize => First.shape[0];
 
     /// <summary><c>λ</c> as a <c>[B]</c> tensor of <paramref name="dtype"/> on <paramref name="device"/> (a new tensor).</summary>
     internal Tensor Lambda(ScalarType dtype, Device device) =>
         _lambdaPerSample is { } perSample
-            ? perSample.To(dtype).To(device)
-            : Tensor.Full([BatchSize], _lambda, dtype, device);
+            ? perSample.to(dtype, device)
+            : torch.full([BatchSize], _lambda, dtype: dtype, device: device);
 
     /// <summary>Soft targets <c>λ·onehot(First) + (1 − λ)·onehot(Second)</c>, <c>[B, C]</c>.</summary>
     internal Tensor SoftTargets(Tensor lambda, long classes, ScalarType dtype)
     {
-        var weight = lambda.Unsqueeze(1);
-        var first = First.OneHot(classes).To(dtype);
-        var second = Second.OneHot(classes).To(dtype);
+        var weight = lambda.unsqueeze(1);
+        var first = nn.functional.one_hot(First, classes).to(dtype);
+        var second = nn.functional.one_hot(Second, classes).to(dtype);
         return (first * weight) + (second * (1 - weight));
     }
 
     /// <summary>Both classes per sample, <c>[B, 2]</c>.</summary>
-    internal Tensor Pairs() => Tensor.Stack([First, Second], 1);
+    internal Tensor Pairs() => torch.stack([First, Second], 1);
 }

@@ -1,9 +1,10 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Models;
 
 /// <summary>
-/// What a backbone returns: the logits and the feature taps the losses read.
+/// What a backbone returns: the logits and the feature taps the losses read. The three tensors
+/// belong to the output: dispose it (or the dispose scope they joined) when done.
 /// </summary>
 /// <param name="Logits">Class scores <c>z = W · GAP(Last) + b</c>, <c>[B, C]</c>.</param>
 /// <param name="Last">Tap <c>last</c>: output of the last convolutional stage, after its final ReLU and

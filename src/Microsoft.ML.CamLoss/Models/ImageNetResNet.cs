@@ -1,4 +1,6 @@
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Models;
 
@@ -7,10 +9,10 @@ namespace Microsoft.ML.CamLoss.Models;
 /// (bottlenecks) and ResNeXt-50 32×4d (grouped bottlenecks) — with torchvision's exact parameter
 /// names (<c>conv1</c>, <c>bn1</c>, <c>layer1.0.conv1</c>, <c>layer1.0.downsample.0</c>, …, <c>fc</c>), so a
 /// torchvision state dict loads unchanged. Initialisation as torchvision (convolutions Kaiming
-/// normal, fan-out, ReLU; BatchNorm 1/0), drawn in the same order, so the same seed gives the same
-/// weights. Taps: <c>last</c> = <c>layer4</c> output, <c>inner</c> = <c>layer3</c> output.
+/// normal, fan-out, ReLU; BatchNorm 1/0; the head PyTorch's default), drawn in the same order.
+/// Taps: <c>last</c> = <c>layer4</c> output, <c>inner</c> = <c>layer3</c> output.
 /// </summary>
-public sealed class ImageNetResNet : Backbone
+public sealed partial class ImageNetResNet : Backbone
 {
     private readonly Sequential[] _stages = new Sequential[4];
 
@@ -20,28 +22,35 @@ public sealed class ImageNetResNet : Backbone
     /// <param name="numClasses">Classes of the head; default 1000 (ImageNet).</param>
     /// <param name="groups">Convolution groups in bottlenecks (32 for ResNeXt-50 32×4d).</param>
     /// <param name="widthPerGroup">Channels per group in bottlenecks (4 for ResNeXt-50 32×4d).</param>
+    /// <exception cref="ArgumentException"><paramref name="blocksPerStage"/> does not have four entries.</exception>
     public ImageNetResNet(IReadOnlyList<int> blocksPerStage, bool bottleneck, int numClasses = 1000, int groups = 1, int widthPerGroup = 64)
+        : base(nameof(ImageNetResNet))
     {
         ArgumentNullException.ThrowIfNull(blocksPerStage);
-        if (blocksPerStage.Count != 4)
+        if (blocksPerStage.Count != 4 || blocksPerStage.Any(n => n < 1))
         {
-            throw new ArgumentException("An ImageNet ResNet has four stages.", nameof(blocksPerStage));
+            throw new ArgumentException("An ImageNet ResNet has four stages of at least one block each.", nameof(blocksPerStage));
         }
 
-        Conv1 = RegisterModule("conv1", new Conv2d(3, 64, 7, 2, 3, bias: false));
-        Bn1 = RegisterModule("bn1", new BatchNorm2d(64));
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(widthPerGroup, 1);
+        Conv1 = nn.Conv2d(3, 64, 7, stride: 2, padding: 3, bias: false);
+        register_module("conv1", Conv1);
+        Bn1 = nn.BatchNorm2d(64);
+        register_module("bn1", Bn1);
         var expansion = bottleneck ? 4 : 1;
         long inPlanes = 64;
         for (var s = 0; s < 4; s++)
         {
             var planes = 64L << s;
             var stride = s == 0 ? 1 : 2;
-            var blocks = new List<Module<Tensor, Tensor>>();
+            var blocks = new List<nn.Module<Tensor, Tensor>>();
             for (var b = 0; b < blocksPerStage[s]; b++)
             {
-                // As torchvision: the downsample branch is created before its block.
+                // As torchvision: the downsample branch is created (and initialised by default) before its block.
                 var downsample = b == 0 && (stride != 1 || inPlanes != planes * expansion)
-                    ? new Sequential(new Conv2d(inPlanes, planes * expansion, 1, stride, bias: false), new BatchNorm2d(planes * expansion))
+                    ? nn.Sequential(nn.Conv2d(inPlanes, planes * expansion, 1, stride: stride, bias: false), nn.BatchNorm2d(planes * expansion))
                     : null;
                 blocks.Add(bottleneck
                     ? new Bottleneck(inPlanes, planes, b == 0 ? stride : 1, downsample, groups, widthPerGroup)
@@ -49,15 +58,16 @@ public sealed class ImageNetResNet : Backbone
                 inPlanes = planes * expansion;
             }
 
-            _stages[s] = RegisterModule($"layer{s + 1}", new Sequential(blocks));
+            _stages[s] = nn.Sequential(blocks);
+            register_module($"layer{s + 1}", _stages[s]);
         }
 
         CreateClassifier(512 * expansion, numClasses);
-        foreach (var (_, module) in NamedModules())
+        foreach (var (_, module) in ModuleTree.DepthFirst(this))
         {
             if (module is Conv2d conv)
             {
-                Init.KaimingNormal(conv.Weight, mode: FanMode.FanOut, nonlinearity: Nonlinearity.Relu);
+                nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
             }
         }
     }
@@ -72,74 +82,23 @@ public sealed class ImageNetResNet : Backbone
     public override string ClassifierName => "fc";
 
     /// <inheritdoc />
+    protected override Conv2d StemConvolution => Conv1;
+
+    /// <inheritdoc />
+    /// <remarks>5: the stem convolution, the max pool, and layer2 to layer4 have stride 2.</remarks>
+    protected override int Halvings => 5;
+
+    /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)
     {
         Tensor x;
-        using (var stem = new TensorScope())
+        using (var stem = torch.NewDisposeScope())
         {
-            x = stem.MoveOut(Functional.MaxPool2d(Bn1.Forward(Conv1.Forward(input)).ReluInPlace(), 3, 2, 1));
+            var activated = Bn1.forward(Conv1.forward(input)).relu_();
+            x = stem.MoveToOuter(nn.functional.max_pool2d(activated, kernel_size: 3, stride: 2, padding: 1));
         }
 
-        var inner = _stages[2].Forward(_stages[1].Forward(_stages[0].Forward(x)));
-        return (inner, _stages[3].Forward(inner));
-    }
-
-    private static Tensor Relu(Tensor x) => x.ReluInPlace();
-
-    /// <summary>torchvision's BasicBlock: conv3×3–BN–ReLU–conv3×3–BN, plus identity or <c>downsample</c>, then ReLU.</summary>
-    private sealed class BasicBlock : Module<Tensor, Tensor>
-    {
-        private readonly Conv2d _conv1;
-        private readonly BatchNorm2d _bn1;
-        private readonly Conv2d _conv2;
-        private readonly BatchNorm2d _bn2;
-        private readonly Sequential? _downsample;
-
-        public BasicBlock(long inPlanes, long planes, int stride, Sequential? downsample)
-        {
-            _conv1 = RegisterModule("conv1", new Conv2d(inPlanes, planes, 3, stride, 1, bias: false));
-            _bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-            _conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, 1, 1, bias: false));
-            _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
-            _downsample = downsample is null ? null : RegisterModule("downsample", downsample);
-        }
-
-        public override Tensor Forward(Tensor input)
-        {
-            using var scope = new TensorScope();
-            var x = Sequential.Chain(input, _conv1.Forward, _bn1.Forward, Relu, _conv2.Forward, _bn2.Forward);
-            return scope.MoveOut(x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace());
-        }
-    }
-
-    /// <summary>torchvision's Bottleneck (stride on the 3×3): 1×1–BN–ReLU–3×3(groups)–BN–ReLU–1×1–BN, plus shortcut, then ReLU.</summary>
-    private sealed class Bottleneck : Module<Tensor, Tensor>
-    {
-        private readonly Conv2d _conv1;
-        private readonly BatchNorm2d _bn1;
-        private readonly Conv2d _conv2;
-        private readonly BatchNorm2d _bn2;
-        private readonly Conv2d _conv3;
-        private readonly BatchNorm2d _bn3;
-        private readonly Sequential? _downsample;
-
-        public Bottleneck(long inPlanes, long planes, int stride, Sequential? downsample, int groups, int widthPerGroup)
-        {
-            var width = (long)(planes * (widthPerGroup / 64.0)) * groups;
-            _conv1 = RegisterModule("conv1", new Conv2d(inPlanes, width, 1, bias: false));
-            _bn1 = RegisterModule("bn1", new BatchNorm2d(width));
-            _conv2 = RegisterModule("conv2", new Conv2d(width, width, 3, stride, 1, groups: groups, bias: false));
-            _bn2 = RegisterModule("bn2", new BatchNorm2d(width));
-            _conv3 = RegisterModule("conv3", new Conv2d(width, planes * 4, 1, bias: false));
-            _bn3 = RegisterModule("bn3", new BatchNorm2d(planes * 4));
-            _downsample = downsample is null ? null : RegisterModule("downsample", downsample);
-        }
-
-        public override Tensor Forward(Tensor input)
-        {
-            using var scope = new TensorScope();
-            var x = Sequential.Chain(input, _conv1.Forward, _bn1.Forward, Relu, _conv2.Forward, _bn2.Forward, Relu, _conv3.Forward, _bn3.Forward);
-            return scope.MoveOut(x.AddInPlace(_downsample?.Forward(input) ?? input).ReluInPlace());
-        }
+        var inner = _stages[2].forward(_stages[1].forward(_stages[0].forward(x)));
+        return (inner, _stages[3].forward(inner));
     }
 }

@@ -2,8 +2,9 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.ML.CamLoss.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Pipelines;
 
@@ -14,6 +15,11 @@ namespace Microsoft.ML.CamLoss.Pipelines;
 /// one model file. Scoring never changes the model, and one model may be scored from many threads
 /// at once. Dispose it to release the network's native memory.
 /// </summary>
+/// <remarks>
+/// Scoring runs the network in evaluation mode under <c>torch.no_grad()</c>, inside a TorchSharp
+/// dispose scope per call: both are per thread in TorchSharp, so concurrent calls do not disturb each
+/// other, and nothing a call makes outlives it except the managed results.
+/// </remarks>
 public sealed class ImageClassificationModel : IDisposable
 {
     internal ImageClassificationModel(
@@ -26,7 +32,7 @@ public sealed class ImageClassificationModel : IDisposable
         }
 
         Network = network;
-        Network.Eval();
+        Network.eval();
         Architecture = architecture;
         ClassNames = classNames;
         Preprocessing = preprocessing.IsScoring ? preprocessing : preprocessing.ForScoring();
@@ -76,7 +82,7 @@ public sealed class ImageClassificationModel : IDisposable
         {
             BatchSize = options.BatchSize,
             Shuffle = false,
-            Device = Network.Classifier.Weight.Device,
+            Device = NetworkDevice,
             Workers = Math.Min(Environment.ProcessorCount, 4),
         });
         var predictions = new List<ImagePrediction>(data.Count);
@@ -111,13 +117,26 @@ public sealed class ImageClassificationModel : IDisposable
     /// <inheritdoc />
     public override string ToString() => $"{TrainerName} {Architecture}, {ClassNames.Count} classes, input [{string.Join(", ", InputShape)}]";
 
-    /// <summary>Scores a preprocessed float batch <c>[B, C, H, W]</c>.</summary>
+    /// <summary>The device the network's weights are on (where scoring runs).</summary>
+    internal Device NetworkDevice => Network.Classifier.weight.device;
+
+    /// <summary>Scores a preprocessed float batch <c>[B, C, H, W]</c> (any device: it is moved to the network's).</summary>
+    /// <exception cref="ArgumentException">The batch does not fit the network (its message says how).</exception>
+    /// <exception cref="TorchException">libtorch failed (one line; the full text is the inner exception).</exception>
     internal ImagePrediction[] Score(Tensor images, IReadOnlyList<string> sources, ScoringOptions options, int camClass)
     {
-        using var scope = new TensorScope();
-        using var noGrad = Autograd.NoGrad();
-        var output = Network.Forward(images.To(Network.Classifier.Weight.Device));
-        var probabilities = Functional.Softmax(output.Logits, 1).To(Device.Cpu).ToArray<float>();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        if (Network.training)
+        {
+            // Someone switched the network to training mode: scoring always uses the running statistics.
+            Network.eval();
+        }
+
+        var output = Network.forward(TorchErrors.Run(() => images.to(NetworkDevice), "moving the images to the network's device"));
+        var probabilities = TorchErrors.Run(
+            () => nn.functional.softmax(output.Logits, 1).to(ScalarType.Float32).cpu().data<float>().ToArray(),
+            "computing class probabilities");
         var count = sources.Count;
         var classes = ClassNames.Count;
         var scores = new float[count][];
@@ -135,8 +154,8 @@ public sealed class ImageClassificationModel : IDisposable
                 camClasses[b] = camClass >= 0 ? camClass : Array.IndexOf(scores[b], scores[b].Max());
             }
 
-            var index = Tensor.FromSpan<long>([.. camClasses.Select(c => (long)c)], [count]).To(output.Last.Device);
-            cams = Maps(ActivationMaps.Cam(output.Last, Network.Classifier.Weight, index), options.Resolution, images);
+            var index = torch.tensor(camClasses.Select(c => (long)c).ToArray(), device: output.Last.device);
+            cams = Maps(ActivationMaps.Cam(output.Last, Network.Classifier.weight, index), options.Resolution, images);
         }
 
         if (options.IncludeCaam)
@@ -167,16 +186,20 @@ public sealed class ImageClassificationModel : IDisposable
             : throw new ArgumentException($"CamClass '{options.CamClass}' is not one of the model's {ClassNames.Count} classes ({Preview(ClassNames)}).", nameof(options));
     }
 
+    /// <summary>One heatmap per image of <paramref name="maps"/> <c>[B, h, w]</c>, bilinearly resized to the input's size for <see cref="MapResolution.Input"/>.</summary>
     private static Heatmap[] Maps(Tensor maps, MapResolution resolution, Tensor images)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         if (resolution == MapResolution.Input)
         {
-            maps = Functional.InterpolateBilinear(maps.Unsqueeze(1), images.Size(2), images.Size(3)).Squeeze(1);
+            // F.interpolate(maps[:, None], size=(H, W), mode="bilinear", align_corners=False)[:, 0], as version 1.
+            maps = TorchErrors.Run(
+                () => nn.functional.interpolate(maps.unsqueeze(1), [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1),
+                "resizing the activation maps to the input size");
         }
 
-        maps = maps.To(Device.Cpu);
-        return [.. Enumerable.Range(0, (int)maps.Size(0)).Select(b => Heatmap.FromTensor(maps.Select(0, b)))];
+        maps = maps.cpu();
+        return [.. Enumerable.Range(0, (int)maps.shape[0]).Select(b => Heatmap.FromTensor(maps.select(0, b)))];
     }
 
     /// <summary>For each class index of <paramref name="data"/>, the model's index of the same name (−1 where the model lacks it and no image uses it).</summary>

@@ -1,14 +1,16 @@
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Pipelines;
 
 /// <summary>
 /// Predicts single images (or small lists) from a path, encoded bytes or a stream. Unlike ML.NET's
 /// <c>PredictionEngine</c>, one engine is safe to call from many threads at once: the network is
-/// only read, every call works in its own tensors, and libtorch runs concurrent inference on
-/// shared weights. Create it with <see cref="ImageClassificationModel.CreatePredictionEngine"/>; it
-/// lives as long as its model.
+/// only read (evaluation mode, <c>torch.no_grad()</c>), every call works in its own tensors inside its
+/// own TorchSharp dispose scope (scopes and grad mode are per thread), and libtorch runs concurrent
+/// inference on shared weights. Create it with <see cref="ImageClassificationModel.CreatePredictionEngine"/>;
+/// it lives as long as its model.
 /// </summary>
 public sealed class ImagePredictionEngine
 {
@@ -43,6 +45,8 @@ public sealed class ImagePredictionEngine
     }
 
     /// <summary>Predicts several images of the same preprocessed size in one forward pass.</summary>
+    /// <exception cref="ArgumentException">The images have different sizes after preprocessing (add a resize or crop to the preprocessing, or predict them one by one).</exception>
+    /// <exception cref="DatasetException">An image is missing or cannot be decoded (the message names it).</exception>
     public IReadOnlyList<ImagePrediction> Predict(IReadOnlyList<ImageSource> images)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -51,8 +55,20 @@ public sealed class ImagePredictionEngine
             return [];
         }
 
-        using var scope = new TensorScope();
-        var batch = Tensor.Stack([.. images.Select(image => _model.Preprocessing.Apply(image, new SeededRandom(0)))]);
+        using var scope = torch.NewDisposeScope();
+        var prepared = images.Select(image => _model.Preprocessing.Apply(image, new SeededRandom(0))).ToArray();
+        for (var i = 1; i < prepared.Length; i++)
+        {
+            if (!prepared[i].shape.SequenceEqual(prepared[0].shape))
+            {
+                throw new ArgumentException(
+                    $"Images predicted together must have one size after preprocessing: {images[0].Name} is [{string.Join(", ", prepared[0].shape)}] but " +
+                    $"{images[i].Name} is [{string.Join(", ", prepared[i].shape)}]. Add a resize or crop to the preprocessing, or predict them one at a time.",
+                    nameof(images));
+            }
+        }
+
+        var batch = TorchErrors.Run(() => torch.stack(prepared, 0), "stacking the images into a batch");
         return _model.Score(batch, [.. images.Select(i => i.Name)], _options, _camClass);
     }
 }

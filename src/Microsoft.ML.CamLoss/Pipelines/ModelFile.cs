@@ -3,15 +3,16 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.ML.CamLoss.Training;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Pipelines;
 
 /// <summary>
 /// Writes and reads model files (<see cref="ModelArchive.ModelKind"/>): the manifest carries
 /// <c>architecture</c>, <c>classNames</c>, <c>inputShape</c>, <c>preprocessing</c>, <c>trainer</c>,
-/// <c>trainerOptions</c> and <c>history</c>; the <c>weights</c> entry the network's state dict.
+/// <c>trainerOptions</c> and <c>history</c>; the <c>weights</c> entry the network's state dict, in
+/// PyTorch's order and names, as CPU tensors (a network on a GPU is copied tensor by tensor while writing).
 /// </summary>
 internal static class ModelFile
 {
@@ -30,9 +31,9 @@ internal static class ModelFile
             ["trainerOptions"] = model.TrainerOptions?.DeepClone(),
             ["history"] = ManifestJson.ToNode(model.History),
         };
-        using var scope = new TensorScope();
-        var weights = model.Network.StateDict().Select(p => KeyValuePair.Create(p.Key, p.Value.To(Device.Cpu)));
-        ModelArchive.Write(path, ModelArchive.ModelKind, manifest, new Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>> { [WeightsEntry] = weights });
+        // The network's live tensors, only read: the archive writer copies each to the CPU as it writes it.
+        var weights = ModuleState.InPyTorchOrder(model.Network);
+        ModelArchive.Write(path, ModelArchive.ModelKind, manifest, new Dictionary<string, IEnumerable<KeyValuePair<string, torch.Tensor>>> { [WeightsEntry] = weights });
     }
 
     public static ImageClassificationModel Load(string path)
@@ -55,13 +56,13 @@ internal static class ModelFile
             var network = Backbones.Create(architecture, classNames.Length);
             try
             {
-                using var scope = new TensorScope();
                 var weights = archive.ReadTensors(WeightsEntry);
                 try
                 {
+                    using var scope = torch.NewDisposeScope();
                     network.LoadStateDict(weights);
                 }
-                catch (Exception e) when (e is InvalidOperationException or TorchException)
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException or TorchException)
                 {
                     throw Corrupt(path, $"its weights do not fit a {architecture} with {classNames.Length} classes ({e.Message})", e);
                 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Torch;
 
 namespace Microsoft.ML.CamLoss.Pipelines;
 

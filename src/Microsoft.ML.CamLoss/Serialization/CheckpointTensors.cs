@@ -1,11 +1,14 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
 /// <summary>
-/// Turns the records of an unpickled checkpoint into tensors, in place in the object graph: one
-/// CPU tensor per storage (<see cref="Tensor.FromBytes"/>), then one <see cref="Tensor.AsStrided"/>
-/// view of it per tensor, so tensors that shared a storage in PyTorch share memory here too.
+/// Turns the records of an unpickled checkpoint into TorchSharp tensors, in place in the object
+/// graph: one dense 1-dimensional CPU tensor per storage, filled with the storage's bytes
+/// (<see cref="TensorBytes.FromLittleEndian"/>), then one <c>as_strided</c> view of it per tensor
+/// with the saved sizes, strides and storage offset (a legacy storage view adds its offset into the
+/// storage it slices), so tensors that shared a storage in PyTorch share memory here too and
+/// non-contiguous tensors keep their strides.
 /// </summary>
 internal sealed class CheckpointTensors
 {
@@ -22,8 +25,8 @@ internal sealed class CheckpointTensors
 
     /// <summary>
     /// Replaces every tensor and storage record in <paramref name="root"/> (and below) with a tensor;
-    /// returns the new root and every tensor built. The tensors are created in the current
-    /// <see cref="TensorScope"/>; the storage tensors stay there (each view holds its storage alive).
+    /// returns the new root and every tensor built. The tensors are created in the caller's current
+    /// dispose scope; the storage tensors stay there (each view holds its storage alive once they are disposed).
     /// </summary>
     /// <exception cref="CheckpointFormatException">A tensor reaches outside its storage.</exception>
     public static (object? Root, List<Tensor> Tensors) Build(string path, object? root, StorageTable storages)
@@ -32,7 +35,7 @@ internal sealed class CheckpointTensors
         foreach (var storage in storages.Storages)
         {
             var data = storage.Data ?? throw new CheckpointFormatException(path, $"the data of storage '{storage.Key}' is missing; the file is damaged.");
-            builder._storages.Add(storage, Tensor.FromBytes(data, [storage.NumberOfElements], storage.DType));
+            builder._storages.Add(storage, TensorBytes.FromLittleEndian(data, [storage.NumberOfElements], storage.DType));
             storage.Data = null;
         }
 
@@ -107,10 +110,10 @@ internal sealed class CheckpointTensors
 
         CheckExtent(storage, offset, shape, strides);
         var root = storage.Root ?? storage;
-        var tensor = _storages[root].AsStrided(shape, strides, storage.RootOffset + offset);
+        var tensor = _storages[root].as_strided(shape, strides, storage.RootOffset + offset);
         if (record is TensorRecord { RequiresGrad: true } && TensorDTypes.IsFloatingPoint(storage.DType))
         {
-            tensor.RequiresGradInPlace();
+            tensor.requires_grad = true;
         }
 
         _built.Add(record, tensor);

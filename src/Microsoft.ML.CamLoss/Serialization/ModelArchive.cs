@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -15,7 +15,7 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// uncompressed, the manifest is deflated. What the manifest says beyond the fields set here
 /// (architecture, class names, preprocessing ...) is up to the caller.</para>
 /// <para>Example: <c>ModelArchive.Write(path, ModelArchive.ModelKind, new JsonObject { ["architecture"] = "resnet18" },
-/// new Dictionary&lt;string, IEnumerable&lt;KeyValuePair&lt;string, Tensor&gt;&gt;&gt; { ["weights"] = model.StateDict() })</c>, then
+/// new Dictionary&lt;string, IEnumerable&lt;KeyValuePair&lt;string, Tensor&gt;&gt;&gt; { ["weights"] = model.state_dict() })</c>, then
 /// <c>using var reader = ModelArchive.Open(path, ModelArchive.ModelKind); var weights = reader.ReadTensors("weights");</c></para>
 /// </remarks>
 public static class ModelArchive
@@ -40,8 +40,9 @@ public static class ModelArchive
     /// <c>format</c> (= <paramref name="kind"/>), <c>formatVersion</c>, <c>libraryVersion</c> (this library's version without a
     /// <c>+commit</c> suffix), <c>createdUtc</c> (ISO 8601) and <c>entries</c> (<c>{ "name": { "sha256": "lowercase hex", "bytes": length } }</c>),
     /// which replace any fields of these names in <paramref name="manifest"/>.</param>
-    /// <param name="tensorEntries">Named tensor entries (e.g. <c>weights</c> → <see cref="Module.StateDict"/>): each is enumerated once,
-    /// while writing, and its tensors (any device) are written in enumeration order; the caller keeps ownership.</param>
+    /// <param name="tensorEntries">Named tensor entries (e.g. <c>weights</c> → a module's <c>state_dict()</c>): each is enumerated once,
+    /// while writing, and its tensors (any device, any layout) are written in enumeration order. They are only read: the caller keeps
+    /// ownership, so a module's live parameters can be passed as they are.</param>
     /// <param name="byteEntries">Named entries of raw bytes, or null for none.</param>
     /// <exception cref="ArgumentException">An argument is empty; <paramref name="kind"/> is not one of the two kinds; an entry name is not
     /// 1 to 100 ASCII letters, digits, '-', '_' or '.' starting with a letter or digit, or is used by both a tensor and a byte entry;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -49,8 +49,8 @@ public sealed class ModelArchiveReader : IDisposable
 
     /// <summary>Reads a tensor entry onto the CPU, verifying its SHA-256 as it is read.</summary>
     /// <param name="entryName">The entry, e.g. <c>weights</c>.</param>
-    /// <returns>Tensors by name, in the order written. The caller owns them and must dispose each one;
-    /// they belong to no <see cref="TensorScope"/>.</returns>
+    /// <returns>Contiguous CPU tensors by name, in the order written. The caller owns them and must dispose each one;
+    /// they belong to no dispose scope.</returns>
     /// <exception cref="ArgumentException"><paramref name="entryName"/> is null or empty.</exception>
     /// <exception cref="ModelFileException">The archive has no such entry, the entry holds bytes, or it is damaged.</exception>
     /// <exception cref="ObjectDisposedException">The reader is disposed.</exception>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -13,7 +13,7 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// ASCII), the format version (uint32, <see cref="FormatVersion"/>), flags (uint32, 0), the payload
 /// length in bytes (int64) and the SHA-256 of the payload (32 bytes). Payload, to the end of the
 /// file: the tensor count (int32), then per tensor the name (int32 byte length + UTF-8), the element
-/// type (int32, libtorch's <see cref="ScalarType"/> code), the rank (int32), the sizes (int64 each),
+/// type (int32, libtorch's <see cref="ScalarType"/> code: 0 uint8, 3 int32, 4 int64, 5 float16, 6 float32, 7 float64, 11 bool, 15 bfloat16), the rank (int32), the sizes (int64 each),
 /// the data length (int64) and the elements in row-major order. The payload is the same encoding as
 /// each tensor entry of a <see cref="ModelArchive"/>.</para>
 /// <para>Views are saved as their own elements: tensors that shared a storage are read back as
@@ -33,7 +33,7 @@ public static class ModelWeightsFile
 
     /// <summary>Writes <paramref name="tensors"/> (from any device, in enumeration order) to <paramref name="path"/>, replacing it.</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="tensors">Tensors by name, e.g. <see cref="Module.StateDict"/>; the caller keeps ownership.</param>
+    /// <param name="tensors">Tensors by name, e.g. a module's <c>state_dict()</c>; they are only read and the caller keeps ownership.</param>
     /// <exception cref="ArgumentException">A name is empty or repeated, or a tensor's element type is not supported.</exception>
     /// <exception cref="ArgumentNullException">An argument or a tensor is null.</exception>
     public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors)
@@ -59,8 +59,8 @@ public static class ModelWeightsFile
 
     /// <summary>Reads a weights file written by <see cref="Save"/>, verifying its checksum first.</summary>
     /// <param name="path">The weights file.</param>
-    /// <returns>CPU tensors by name, in the saved order. The caller owns them and must dispose each one;
-    /// they belong to no <see cref="TensorScope"/>.</returns>
+    /// <returns>Contiguous CPU tensors by name, in the saved order. The caller owns them and must dispose each one;
+    /// they belong to no dispose scope.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CheckpointFormatException">Wrong magic (not a weights file), unsupported version, truncated file, or checksum mismatch (corrupted).</exception>
     public static OrderedDictionary<string, Tensor> Load(string path)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -40,16 +41,20 @@ internal static class ModelWeightsPayload
                 throw new ArgumentException($"The name '{name}' appears twice.", parameterName);
             }
 
-            if (!TensorDTypes.IsSupported(tensor.DType))
+            if (!TensorDTypes.IsSupported(tensor.dtype))
             {
-                throw new ArgumentException($"Tensor '{name}' has element type {tensor.DType}; weights files hold {TensorDTypes.SupportedNames}.", parameterName);
+                throw new ArgumentException($"Tensor '{name}' has element type {tensor.dtype}; weights files hold {TensorDTypes.SupportedNames}.", parameterName);
             }
         }
 
         return entries;
     }
 
-    /// <summary>Encodes <paramref name="tensors"/> (checked by <see cref="ToCheckedList"/>) onto <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Encodes <paramref name="tensors"/> (checked by <see cref="ToCheckedList"/>, from any device and in any
+    /// layout; they are only read) onto <paramref name="destination"/>. Each tensor's dense CPU copy, when one
+    /// is needed, lives only while that tensor is written.
+    /// </summary>
     public static void Write(Stream destination, IReadOnlyList<KeyValuePair<string, Tensor>> tensors)
     {
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
@@ -59,15 +64,17 @@ internal static class ModelWeightsPayload
             var nameBytes = Encoding.UTF8.GetBytes(name);
             writer.Write(nameBytes.Length);
             writer.Write(nameBytes);
-            writer.Write((int)tensor.DType);
-            var shape = tensor.Shape;
+            writer.Write((int)tensor.dtype);
+            var shape = tensor.shape;
             writer.Write(shape.Length);
             foreach (var size in shape)
             {
                 writer.Write(size);
             }
 
-            var data = TensorBytes.ToLittleEndian(tensor);
+            using var scope = torch.NewDisposeScope();
+            var dense = TensorBytes.Dense(tensor);
+            var data = dense.NumberOfElements == 0 ? Span<byte>.Empty : dense.bytes;
             writer.Write((long)data.Length);
             writer.Write(data);
         }
@@ -78,13 +85,13 @@ internal static class ModelWeightsPayload
     /// <summary>Decodes exactly <paramref name="length"/> bytes of <paramref name="source"/> into CPU tensors.</summary>
     /// <param name="source">The stream, at the start of the encoding.</param>
     /// <param name="length">The length of the encoding: no length inside it may run past this.</param>
-    /// <returns>Tensors by name, in encoded order; the caller owns them and they belong to no <see cref="TensorScope"/>.</returns>
+    /// <returns>Contiguous CPU tensors by name, in encoded order; the caller owns them and they belong to no dispose scope.</returns>
     /// <exception cref="InvalidDataException">The bytes are not a valid encoding; the message says what is wrong, without a trailing period.</exception>
     /// <exception cref="EndOfStreamException">The stream ends before <paramref name="length"/> bytes.</exception>
     public static OrderedDictionary<string, Tensor> Read(Stream source, long length)
     {
         var reader = new BoundedReader(source, length);
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var result = new OrderedDictionary<string, Tensor>();
         var count = reader.ReadInt32();
         if (count < 0)
@@ -95,13 +102,14 @@ internal static class ModelWeightsPayload
         for (var i = 0; i < count; i++)
         {
             var name = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
-            var dtype = (ScalarType)reader.ReadInt32();
+            var code = reader.ReadInt32();
             var rank = reader.ReadInt32();
-            if (!TensorDTypes.IsSupported(dtype) || rank is < 0 or > MaxRank)
+            if (code is < sbyte.MinValue or > sbyte.MaxValue || !TensorDTypes.IsSupported((ScalarType)code) || rank is < 0 or > MaxRank)
             {
-                throw new InvalidDataException($"tensor '{name}' has element type code {(int)dtype} and rank {rank}, which this version does not define");
+                throw new InvalidDataException($"tensor '{name}' has element type code {code} and rank {rank}, which this version does not define");
             }
 
+            var dtype = (ScalarType)code;
             var shape = new long[rank];
             for (var d = 0; d < rank; d++)
             {
@@ -109,10 +117,12 @@ internal static class ModelWeightsPayload
             }
 
             var data = reader.ReadBytes(reader.ReadInt64());
-            if (!result.TryAdd(name, FromBytes(name, data, shape, dtype)))
+            if (result.ContainsKey(name))
             {
                 throw new InvalidDataException($"tensor '{name}' appears twice");
             }
+
+            result.Add(name, FromBytes(name, data, shape, dtype));
         }
 
         if (reader.Remaining != 0)
@@ -122,7 +132,7 @@ internal static class ModelWeightsPayload
 
         foreach (var tensor in result.Values)
         {
-            tensor.DetachFromScope();
+            tensor.DetachFromDisposeScope();
         }
 
         return result;
@@ -132,7 +142,7 @@ internal static class ModelWeightsPayload
     {
         try
         {
-            return Tensor.FromBytes(data, shape, dtype);
+            return TensorBytes.FromLittleEndian(data, shape, dtype);
         }
         catch (Exception e) when (e is ArgumentException or TorchException)
         {

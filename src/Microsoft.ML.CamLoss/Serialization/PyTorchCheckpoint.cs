@@ -1,4 +1,6 @@
-using Microsoft.ML.CamLoss.Torch;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -8,6 +10,12 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// checkpoint never executes anything in it.
 /// </summary>
 /// <remarks>
+/// <para>Why this reader and not TorchSharp's loaders: TorchSharp's <c>torch.load</c>, <c>Module.load</c> and
+/// <c>jit.load</c> read TorchSharp's own format and libtorch's C++/TorchScript archives, not the pickles that
+/// Python's <c>torch.save</c> writes. Reading those takes an unpickler, and a general one runs whatever the
+/// file names. This one is restricted: it rebuilds plain data and tensors from an allow-list of globals and
+/// never executes, imports or constructs anything else, so a checkpoint from an untrusted source can make it
+/// throw, never run code. The tensors it yields are ordinary TorchSharp tensors.</para>
 /// <para>The pickle may name only these Python globals: <c>torch._utils._rebuild_tensor</c>,
 /// <c>_rebuild_tensor_v2</c>, <c>_rebuild_parameter</c>, <c>_rebuild_parameter_with_state</c>,
 /// <c>collections.OrderedDict</c>, <c>torch.Size</c>, <c>_codecs.encode</c> (bytes), <c>set</c>,
@@ -19,8 +27,8 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// <see cref="System.Numerics.BigInteger"/>), float → <see cref="double"/>, str → <see cref="string"/>,
 /// bytes → <see cref="byte"/>[], tuple → <see cref="PickleTuple"/>, list → <see cref="List{T}"/> of object,
 /// dict and OrderedDict → <see cref="OrderedDictionary{TKey, TValue}"/> of object to object (file order),
-/// set → <see cref="HashSet{T}"/>, tensor → <see cref="Tensor"/>, bare storage → a 1-dimensional
-/// <see cref="Tensor"/>. Attributes that Python sets on objects (a state dict's <c>_metadata</c>) are dropped.</para>
+/// set → <see cref="HashSet{T}"/>, tensor → a TorchSharp <c>Tensor</c>, bare storage → a 1-dimensional
+/// <c>Tensor</c>. Attributes that Python sets on objects (a state dict's <c>_metadata</c>) are dropped.</para>
 /// <para>Every tensor is on the CPU whatever its saved location, with its saved dtype, sizes, strides
 /// and storage offset; tensors that shared a storage in PyTorch share memory here (writing through
 /// one shows in the other).</para>
@@ -57,11 +65,12 @@ public sealed class PyTorchCheckpoint : IDisposable
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="UnsafeCheckpointException">The file names a Python global outside the allow-list (nothing is executed).</exception>
     /// <exception cref="CheckpointFormatException">The file is not a torch.save checkpoint, is truncated or damaged, or holds an unsupported storage type.</exception>
+    /// <exception cref="TorchException">libtorch cannot allocate the tensors (out of memory).</exception>
     public static PyTorchCheckpoint Load(string path)
     {
         using var file = StateDictFile.OpenRead(path);
         var kind = WeightsFileSniffer.Detect(file, out var head);
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         try
         {
             var (root, storages) = kind switch
@@ -74,7 +83,7 @@ public sealed class PyTorchCheckpoint : IDisposable
             var (graph, tensors) = CheckpointTensors.Build(path, root, storages);
             foreach (var tensor in tensors)
             {
-                tensor.DetachFromScope();
+                tensor.DetachFromDisposeScope();
             }
 
             return new PyTorchCheckpoint(path, kind == WeightsFileKind.TorchZip ? PyTorchCheckpointFormat.Zip : PyTorchCheckpointFormat.Legacy, graph, tensors);
@@ -91,6 +100,11 @@ public sealed class PyTorchCheckpoint : IDisposable
         {
             throw new CheckpointFormatException(path, "a tensor's sizes, strides or offset overflow; the file is damaged.", e);
         }
+        catch (ExternalException e)
+        {
+            // Sizes, strides and offsets are checked before libtorch sees them; this is a last line of defence.
+            throw new CheckpointFormatException(path, $"libtorch cannot build its tensors ({TorchErrors.FirstLine(e.Message)}); the file is damaged.", e);
+        }
     }
 
     /// <summary>
@@ -99,8 +113,8 @@ public sealed class PyTorchCheckpoint : IDisposable
     /// (from <c>DataParallel</c>) removed; other entries (<c>best_prec1</c>, <c>epoch</c> ...) are ignored.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <returns>Tensors by name. The caller owns them and must dispose each one; they belong to no
-    /// <see cref="TensorScope"/>, not even one open on this thread.</returns>
+    /// <returns>Tensors by name, on the CPU, not requiring gradients. The caller owns them and must dispose
+    /// each one; they belong to no dispose scope, not even one open on this thread.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="UnsafeCheckpointException">The file names a Python global outside the allow-list (nothing is executed).</exception>
     /// <exception cref="CheckpointFormatException">The file is not a checkpoint, is damaged, or holds no state dict.</exception>
@@ -113,7 +127,7 @@ public sealed class PyTorchCheckpoint : IDisposable
     /// <summary>The state dict of this checkpoint, found as <see cref="ReadStateDict"/> does.</summary>
     /// <returns>New tensor handles (sharing memory with this checkpoint's tensors, and with each other where
     /// they shared a storage), detached from autograd. The caller owns them and must dispose each one; they
-    /// belong to no <see cref="TensorScope"/>, and outlive this checkpoint.</returns>
+    /// belong to no dispose scope, and outlive this checkpoint.</returns>
     /// <exception cref="CheckpointFormatException">The checkpoint holds no state dict.</exception>
     public OrderedDictionary<string, Tensor> StateDict()
     {
@@ -121,7 +135,7 @@ public sealed class PyTorchCheckpoint : IDisposable
         var result = new OrderedDictionary<string, Tensor>();
         foreach (var (name, tensor) in StateDictLocator.Find(Path, Root))
         {
-            result.Add(name, tensor.Detach().DetachFromScope());
+            result.Add(name, tensor.detach().DetachFromDisposeScope());
         }
 
         return result;

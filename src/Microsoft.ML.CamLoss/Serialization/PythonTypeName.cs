@@ -19,7 +19,7 @@ internal static class PythonTypeName
         OrderedDictionary<object, object?> => "dict",
         HashSet<object?> => "set",
         StorageRecord => "storage",
-        TensorRecord or Torch.Tensor => "tensor",
+        TensorRecord or TorchSharp.torch.Tensor => "tensor",
         PickleGlobal g => g.FullName,
         _ => value.GetType().Name,
     };

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -19,7 +19,7 @@ public static class SafeTensorsFile
 
     /// <summary>The tensors of a .safetensors file, by name, in the order of its header, on the CPU.</summary>
     /// <param name="path">The .safetensors file.</param>
-    /// <returns>Tensors by name. The caller owns them and must dispose each one; they belong to no <see cref="TensorScope"/>.</returns>
+    /// <returns>Contiguous CPU tensors by name. The caller owns them and must dispose each one; they belong to no dispose scope.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CheckpointFormatException">The file is not a .safetensors file, is truncated or damaged, or uses an unsupported dtype.</exception>
     public static OrderedDictionary<string, Tensor> ReadStateDict(string path)
@@ -27,7 +27,7 @@ public static class SafeTensorsFile
         using var file = StateDictFile.OpenRead(path);
         using var header = ReadHeader(path, file, out var dataStart);
         var dataLength = file.Length - dataStart;
-        using var scope = new TensorScope();
+        using var scope = TorchSharp.torch.NewDisposeScope();
         var result = new OrderedDictionary<string, Tensor>();
         foreach (var entry in header.RootElement.EnumerateObject().Where(e => e.Name != MetadataKey))
         {
@@ -35,15 +35,17 @@ public static class SafeTensorsFile
             var bytes = new byte[end - begin];
             file.Position = dataStart + begin;
             file.ReadExactly(bytes);
-            if (!result.TryAdd(entry.Name, Tensor.FromBytes(bytes, shape, dtype)))
+            if (result.ContainsKey(entry.Name))
             {
                 throw Damaged(path, $"tensor '{entry.Name}' appears twice in the header.");
             }
+
+            result.Add(entry.Name, TensorBytes.FromLittleEndian(bytes, shape, dtype));
         }
 
         foreach (var tensor in result.Values)
         {
-            tensor.DetachFromScope();
+            tensor.DetachFromDisposeScope();
         }
 
         return result;

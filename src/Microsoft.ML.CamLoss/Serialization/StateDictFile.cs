@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -12,7 +12,7 @@ public static class StateDictFile
 {
     /// <summary>The tensors of the weights file at <paramref name="path"/>, by name, in file order.</summary>
     /// <param name="path">A torch.save checkpoint, a .safetensors file or a CamLoss weights file.</param>
-    /// <returns>Tensors by name. The caller owns them and must dispose each one; they belong to no <see cref="TensorScope"/>.</returns>
+    /// <returns>CPU tensors by name. The caller owns them and must dispose each one; they belong to no dispose scope.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="CheckpointFormatException">The file is none of these formats, or is damaged (see the readers).</exception>
     public static OrderedDictionary<string, Tensor> Read(string path)

@@ -41,7 +41,7 @@ internal sealed class StorageTable(string path)
         return id.Count == 6 && id[5] is not null ? View(storage, id[5]) : storage;
     }
 
-    private StorageRecord GetOrAdd(string key, Torch.ScalarType dtype, long numel, string location)
+    private StorageRecord GetOrAdd(string key, TorchSharp.torch.ScalarType dtype, long numel, string location)
     {
         if (_storages.TryGetValue(key, out var existing))
         {

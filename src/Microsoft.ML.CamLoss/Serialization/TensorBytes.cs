@@ -1,59 +1,83 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
 /// <summary>
 /// The elements of a tensor as little-endian bytes, bit for bit (NaN payloads, -0 and subnormals
-/// kept): the inverse of <see cref="Tensor.FromBytes"/>, for writers of weights files.
+/// kept), and back: how the readers turn checkpoint bytes into TorchSharp tensors and how the
+/// writers of weights files read tensors out.
 /// </summary>
+/// <remarks>
+/// Both directions copy raw element bytes between .NET memory and a dense CPU tensor's storage
+/// (TorchSharp's <c>Tensor.bytes</c> span), so every supported dtype — bfloat16 included, which has
+/// no .NET type — goes through unchanged. libtorch stores elements in the host's byte order; like
+/// version 1, this library runs on little-endian hosts only (x64, Arm64).
+/// </remarks>
 public static class TensorBytes
 {
     /// <summary>Every element of <paramref name="tensor"/> (any device, any layout) in row-major order, as little-endian bytes.</summary>
-    /// <param name="tensor">A float32, float64, float16, bfloat16, int64, int32, uint8 or bool tensor.</param>
+    /// <param name="tensor">A float32, float64, float16, bfloat16, int64, int32, uint8 or bool tensor; it is not changed.</param>
     /// <returns>A new array of <c>NumberOfElements × element size</c> bytes.</returns>
     /// <exception cref="NotSupportedException">Another element type.</exception>
+    /// <exception cref="PlatformNotSupportedException">The machine is big-endian.</exception>
     public static byte[] ToLittleEndian(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        using var scope = torch.NewDisposeScope();
+        var dense = Dense(tensor);
+        return dense.NumberOfElements == 0 ? [] : dense.bytes.ToArray();
+    }
+
+    /// <summary>
+    /// A dense CPU tensor with the elements of <paramref name="tensor"/> in row-major order, detached
+    /// from autograd: <paramref name="tensor"/> itself when it is already so laid out, else a copy. The
+    /// handle is new and belongs to the caller's current dispose scope; read its <c>bytes</c> while it lives.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An element type the weights formats do not hold.</exception>
+    /// <exception cref="PlatformNotSupportedException">The machine is big-endian.</exception>
+    internal static Tensor Dense(Tensor tensor)
+    {
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("Weights files are written on little-endian machines only.");
         }
 
-        var dtype = tensor.DType;
-        var bytes = new byte[checked(tensor.NumberOfElements * TensorDTypes.ElementSize(dtype))];
-        switch (dtype)
+        var dtype = tensor.dtype;
+        if (!TensorDTypes.IsSupported(dtype))
         {
-            case ScalarType.Float32: CopyTo<float>(tensor, bytes); break;
-            case ScalarType.Float64: CopyTo<double>(tensor, bytes); break;
-            case ScalarType.Float16: CopyTo<Half>(tensor, bytes); break;
-            case ScalarType.Int64: CopyTo<long>(tensor, bytes); break;
-            case ScalarType.Int32: CopyTo<int>(tensor, bytes); break;
-            case ScalarType.UInt8: CopyTo<byte>(tensor, bytes); break;
-            case ScalarType.Bool: CopyTo<bool>(tensor, bytes); break;
-            case ScalarType.BFloat16:
-                // No .NET bfloat16: widen to float32 (exact: libtorch shifts the 16 bits up) and keep the high half.
-                using (var widened = tensor.To(ScalarType.Float32))
-                {
-                    var floats = widened.ToArray<float>();
-                    for (var i = 0; i < floats.Length; i++)
-                    {
-                        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), (ushort)(BitConverter.SingleToUInt32Bits(floats[i]) >> 16));
-                    }
-                }
-
-                break;
-            default:
-                throw new NotSupportedException($"Element type {dtype} is not supported; use one of {TensorDTypes.SupportedNames}.");
+            throw new NotSupportedException($"Element type {dtype} is not supported; use one of {TensorDTypes.SupportedNames}.");
         }
 
-        return bytes;
+        return TorchErrors.Run(() => tensor.detach().cpu().contiguous(), "copying a tensor to the CPU to write it");
     }
 
-    private static void CopyTo<T>(Tensor tensor, byte[] bytes)
-        where T : unmanaged => tensor.CopyTo(MemoryMarshal.Cast<byte, T>(bytes.AsSpan()));
+    /// <summary>
+    /// A new contiguous CPU tensor of <paramref name="dtype"/> and <paramref name="shape"/> holding a copy
+    /// of <paramref name="bytes"/> (little-endian elements in row-major order). It belongs to the caller's
+    /// current dispose scope, if any, and does not require gradients.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative, or the byte count does not match the shape and dtype.</exception>
+    /// <exception cref="NotSupportedException">An element type the readers do not support.</exception>
+    /// <exception cref="TorchException">libtorch cannot allocate the tensor (out of memory).</exception>
+    internal static Tensor FromLittleEndian(ReadOnlySpan<byte> bytes, long[] shape, ScalarType dtype)
+    {
+        var expected = ByteCount(shape, dtype);
+        if (expected != bytes.Length)
+        {
+            throw new ArgumentException(
+                $"{bytes.Length} bytes do not fill shape [{string.Join(", ", shape)}] of {TensorDTypes.PythonName(dtype)}, which needs {expected?.ToString() ?? "more than 2^63"} bytes.",
+                nameof(bytes));
+        }
+
+        var tensor = TorchErrors.Run(() => torch.empty(shape, dtype, torch.CPU), $"allocating a [{string.Join(", ", shape)}] {TensorDTypes.PythonName(dtype)} tensor");
+        if (!bytes.IsEmpty)
+        {
+            bytes.CopyTo(tensor.bytes);
+        }
+
+        return tensor;
+    }
 
     /// <summary>Reverses the bytes of each <paramref name="elementSize"/>-byte element (big-endian ↔ little-endian).</summary>
     internal static void ReverseEachElement(Span<byte> data, int elementSize)
@@ -61,6 +85,30 @@ public static class TensorBytes
         for (var i = 0; i + elementSize <= data.Length; i += elementSize)
         {
             data.Slice(i, elementSize).Reverse();
+        }
+    }
+
+    /// <summary>The bytes a dense tensor of this shape and dtype holds, or null when that overflows 64 bits.</summary>
+    /// <exception cref="ArgumentException">A size is negative.</exception>
+    private static long? ByteCount(long[] shape, ScalarType dtype)
+    {
+        if (shape.Any(size => size < 0))
+        {
+            throw new ArgumentException($"Shape [{string.Join(", ", shape)}] has a negative size.", nameof(shape));
+        }
+
+        if (shape.Contains(0))
+        {
+            return 0;
+        }
+
+        try
+        {
+            return shape.Aggregate((long)TensorDTypes.ElementSize(dtype), (n, size) => checked(n * size));
+        }
+        catch (OverflowException)
+        {
+            return null;
         }
     }
 }

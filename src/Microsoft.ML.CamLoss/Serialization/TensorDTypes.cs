@@ -1,4 +1,4 @@
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -6,6 +6,8 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// The element types the readers and writers support, and their names in each file format:
 /// PyTorch's storage classes, safetensors' dtype codes, and Python's dtype names for messages.
 /// </summary>
+/// <remarks>TorchSharp calls PyTorch's <c>torch.uint8</c> <see cref="ScalarType.Byte"/>; the numeric codes are libtorch's own
+/// (<c>c10::ScalarType</c>), the same as in version 1 of this library, so weights files written then read unchanged.</remarks>
 internal static class TensorDTypes
 {
     private static readonly (ScalarType Type, string Python, string Storage, string SafeTensors)[] s_table =
@@ -16,7 +18,7 @@ internal static class TensorDTypes
         (ScalarType.BFloat16, "bfloat16", "BFloat16Storage", "BF16"),
         (ScalarType.Int64, "int64", "LongStorage", "I64"),
         (ScalarType.Int32, "int32", "IntStorage", "I32"),
-        (ScalarType.UInt8, "uint8", "ByteStorage", "U8"),
+        (ScalarType.Byte, "uint8", "ByteStorage", "U8"),
         (ScalarType.Bool, "bool", "BoolStorage", "BOOL"),
     ];
 
@@ -29,7 +31,7 @@ internal static class TensorDTypes
     /// <summary>Size in bytes of one element.</summary>
     public static int ElementSize(ScalarType dtype) => dtype switch
     {
-        ScalarType.UInt8 or ScalarType.Bool => 1,
+        ScalarType.Byte or ScalarType.Bool => 1,
         ScalarType.Float16 or ScalarType.BFloat16 => 2,
         ScalarType.Float32 or ScalarType.Int32 => 4,
         ScalarType.Float64 or ScalarType.Int64 => 8,

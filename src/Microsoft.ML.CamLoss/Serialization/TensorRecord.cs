@@ -2,7 +2,7 @@ namespace Microsoft.ML.CamLoss.Serialization;
 
 /// <summary>
 /// A tensor as <c>torch._utils._rebuild_tensor_v2</c> describes it: a view of a storage with a
-/// storage offset, sizes and strides (all in elements). Turned into a <see cref="Torch.Tensor"/>
+/// storage offset, sizes and strides (all in elements). Turned into a TorchSharp tensor
 /// by <see cref="CheckpointTensors"/> once every storage has been read.
 /// </summary>
 internal sealed class TensorRecord(StorageRecord storage, long storageOffset, long[] shape, long[] strides)

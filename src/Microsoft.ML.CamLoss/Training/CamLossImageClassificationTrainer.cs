@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 

@@ -14,7 +14,7 @@ internal sealed class CamLossObjective(CamLossFunction loss, Func<int?, AlphaSch
 
     public LossResult Compute(Backbone model, BackboneOutput output, ImageBatch batch, int epoch)
     {
-        var weight = model.Classifier.Weight;
+        var weight = model.Classifier.weight;
         var a = _alpha.ValueAt(epoch);
         return batch.MixedLabels is { } mixed
             ? loss.Compute(output.Last, weight, output.Logits, mixed, a)

@@ -3,7 +3,8 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -34,8 +35,13 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
         var teacher = LoadTeacher(options, numClasses);
         try
         {
-            teacher.To(device);
-            teacher.Eval();
+            teacher.to(device);
+            teacher.eval();
+            foreach (var parameter in teacher.parameters())
+            {
+                parameter.requires_grad = false;   // frozen: no gradient reaches the teacher through its CAM
+            }
+
             var loss = new DistillationLoss(new DistillationLoss.Options
             {
                 Method = options.Method,

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 

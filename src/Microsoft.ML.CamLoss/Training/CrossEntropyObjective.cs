@@ -1,7 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -10,10 +11,13 @@ internal sealed class CrossEntropyObjective : ITrainingObjective
 {
     public LossResult Compute(Backbone model, BackboneOutput output, ImageBatch batch, int epoch)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
+        var logits = output.Logits;
         var ce = batch.MixedLabels is { } mixed
-            ? Functional.CrossEntropy(output.Logits, mixed.SoftTargets(mixed.Lambda(output.Logits.DType, output.Logits.Device), output.Logits.Size(1), output.Logits.DType))
-            : Functional.CrossEntropy(output.Logits, batch.Labels);
-        return new CrossEntropyLossResult(scope.MoveOut(ce), scope.MoveOut(ce.Clone()));
+            ? nn.functional.cross_entropy(logits, mixed.SoftTargets(mixed.Lambda(logits.dtype, logits.device), logits.shape[1], logits.dtype))
+            : nn.functional.cross_entropy(logits, batch.Labels);
+
+        // The "ce" part is for logging: an alias without autograd history, disposed with the result.
+        return new CrossEntropyLossResult(ce.MoveToOuterDisposeScope(), ce.detach().MoveToOuterDisposeScope());
     }
 }

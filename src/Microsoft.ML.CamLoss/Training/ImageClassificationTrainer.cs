@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -47,13 +47,18 @@ public abstract class ImageClassificationTrainer
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; a checkpoint was written when a checkpoint directory is set.</exception>
+    /// <exception cref="TorchDeviceUnavailableException"><see cref="ImageClassificationTrainerOptions.Device"/> is Cuda but no CUDA GPU is usable.</exception>
+    /// <exception cref="TorchException">libtorch failed (e.g. out of memory); the message is libtorch's first line, with the step it happened in.</exception>
     public ImageClassificationModel Fit(ImageDataset trainingData, ImagePipeline preprocessing, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Train(trainingData, preprocessing, resumeFrom: null, progress, cancellationToken);
 
     /// <summary>
     /// Continues the run that wrote <paramref name="checkpoint"/> (a checkpoint file or the run's
-    /// checkpoint directory): same options, data and preprocessing. A deterministic run that is
-    /// stopped and resumed ends with the same weights as one that never stopped.
+    /// checkpoint directory): same options, data and preprocessing. On the CPU, with the same
+    /// <see cref="ImageClassificationTrainerOptions.Threads"/>, a run that is stopped and resumed ends
+    /// with the same weights as one that never stopped: the data order, augmentation, dropout and
+    /// learning rate derive from (seed, epoch, step), and the checkpoint holds the weights, the
+    /// optimiser's state and the α schedule's.
     /// </summary>
     /// <exception cref="ModelFileException">The checkpoint is missing, damaged, or not a checkpoint.</exception>
     /// <exception cref="ArgumentException">The checkpoint belongs to a run with other options or data.</exception>
@@ -94,12 +99,17 @@ public abstract class ImageClassificationTrainer
         ArgumentNullException.ThrowIfNull(trainingData);
         ArgumentNullException.ThrowIfNull(preprocessing);
         var seed = TrainerOptions.Seed ?? _contextSeed ?? Random.Shared.Next();
-        using var run = new TrainingRun(this, trainingData, preprocessing, unchecked((ulong)seed), _logger);
-        if (resumeFrom is not null)
-        {
-            run.Resume(resumeFrom);
-        }
+        return TorchErrors.Run(
+            () =>
+            {
+                using var run = new TrainingRun(this, trainingData, preprocessing, unchecked((ulong)seed), _logger);
+                if (resumeFrom is not null)
+                {
+                    run.Resume(resumeFrom);
+                }
 
-        return run.Run(progress, cancellationToken);
+                return run.Run(progress, cancellationToken);
+            },
+            $"{Name} training failed");
     }
 }

@@ -6,10 +6,10 @@ namespace Microsoft.ML.CamLoss.Training;
 
 /// <summary>
 /// What every image-classification trainer shares: the network, its starting weights, the
-/// optimiser and schedule, validation and early stopping, reproducibility, device and
-/// checkpoints. The defaults are the paper's CIFAR protocol (160 epochs, batch 128, SGD lr 0.1,
-/// momentum 0.9, weight decay 5e-4, cosine decay). For fine-tuning a pretrained network the
-/// paper uses 90 epochs, batch 8–16, lr 0.001.
+/// optimiser (TorchSharp's <c>torch.optim.SGD</c> or <c>AdamW</c>) and schedule, validation and early
+/// stopping, seed, device, threads and checkpoints. The defaults are the paper's CIFAR protocol
+/// (160 epochs, batch 128, SGD lr 0.1, momentum 0.9, weight decay 5e-4, cosine decay). For
+/// fine-tuning a pretrained network the paper uses 90 epochs, batch 8–16, lr 0.001.
 /// </summary>
 public class ImageClassificationTrainerOptions
 {
@@ -44,7 +44,7 @@ public class ImageClassificationTrainerOptions
     /// <summary>Base learning rate; default 0.1.</summary>
     public double LearningRate = 0.1;
 
-    /// <summary>Learning-rate decay after the warm-up; default <see cref="LearningRateDecay.Cosine"/>.</summary>
+    /// <summary>Learning-rate decay after the warm-up, applied every step (see <see cref="CosineSchedule"/>); default <see cref="LearningRateDecay.Cosine"/>.</summary>
     public LearningRateDecay LearningRateDecay = LearningRateDecay.Cosine;
 
     /// <summary>Epochs of linear warm-up from 1% of the base rate; default 0.</summary>
@@ -78,20 +78,22 @@ public class ImageClassificationTrainerOptions
     /// <summary>Early stopping on a validation metric; default null (train all epochs).</summary>
     public EarlyStoppingOptions? EarlyStopping;
 
-    /// <summary>Seed of initialisation, data order, augmentation and dropout; default null: the context's seed.</summary>
-    public int? Seed;
-
     /// <summary>
-    /// Deterministic algorithms (as <c>torch.use_deterministic_algorithms</c>): the same seed gives
-    /// bit-identical weights run to run and across a resume. Default false (on the CPU runs are
-    /// reproducible anyway for a fixed thread count; on CUDA this costs speed).
+    /// Seed of initialisation, data order, augmentation and dropout; default null: the context's seed.
+    /// On the CPU, two runs with the same seed, data, options and <see cref="Threads"/> end with
+    /// identical weights, and so does a run stopped and resumed from its checkpoint. (On CUDA some
+    /// libtorch kernels are not deterministic; TorchSharp offers no switch to forbid them.)
     /// </summary>
-    public bool Deterministic;
+    public int? Seed;
 
     /// <summary>Device; default <see cref="TrainingDevice.Auto"/>.</summary>
     public TrainingDevice Device = TrainingDevice.Auto;
 
-    /// <summary>libtorch intra-op threads; default null: one per core.</summary>
+    /// <summary>
+    /// libtorch intra-op threads, set with <c>torch.set_num_threads</c> when training starts. That
+    /// setting is process-wide and stays after training. Default null: leave it as it is (libtorch
+    /// starts with one thread per core). Results are reproducible for a fixed thread count.
+    /// </summary>
     public int? Threads;
 
     /// <summary>Threads decoding and augmenting images ahead of the step; default min(cores, 4); 0 decodes on the training thread.</summary>

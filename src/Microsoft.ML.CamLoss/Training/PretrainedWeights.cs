@@ -1,7 +1,8 @@
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -20,21 +21,38 @@ internal static class PretrainedWeights
             throw new FileNotFoundException($"Pretrained weights file '{path}' does not exist.", path);
         }
 
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var state = Read(path);
+        try
+        {
+            LoadInto(network, path, state, numClasses, replaceClassifier);
+        }
+        finally
+        {
+            foreach (var tensor in state.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static void LoadInto(Backbone network, string path, OrderedDictionary<string, Tensor> state, int numClasses, bool replaceClassifier)
+    {
         var head = network.ClassifierName + ".weight";
         var newHead = false;
-        if (state.TryGetValue(head, out var weight) && weight.Dim == 2 && weight.Size(0) != numClasses)
+        if (state.TryGetValue(head, out var weight) && weight.dim() == 2 && weight.shape[0] != numClasses)
         {
             if (!replaceClassifier)
             {
                 throw new ArgumentException(
-                    $"Pretrained weights '{path}' have a classifier for {weight.Size(0)} classes ({head} [{string.Join(", ", weight.Shape)}]) but the data has {numClasses} classes. " +
+                    $"Pretrained weights '{path}' have a classifier for {weight.shape[0]} classes ({head} [{string.Join(", ", weight.shape)}]) but the data has {numClasses} classes. " +
                     $"Set ReplaceClassifier = true (camloss: --replace-classifier) to fine-tune them with a new {numClasses}-class head, or start from weights trained on these classes.");
             }
 
-            state.Remove(head);
-            state.Remove(network.ClassifierName + ".bias");
+            state.Remove(head, out var removedWeight);
+            state.Remove(network.ClassifierName + ".bias", out var removedBias);
+            removedWeight?.Dispose();
+            removedBias?.Dispose();
             newHead = true;
         }
 

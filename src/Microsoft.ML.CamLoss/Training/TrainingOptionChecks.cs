@@ -9,7 +9,7 @@ internal static class TrainingOptionChecks
         Require(options.Epochs >= 1, nameof(options.Epochs), options.Epochs, "at least 1");
         Require(options.BatchSize >= 1, nameof(options.BatchSize), options.BatchSize, "at least 1");
         Require(options.LearningRate >= 0 && double.IsFinite(options.LearningRate), nameof(options.LearningRate), options.LearningRate, "a finite value ≥ 0");
-        Require(options.WarmupEpochs >= 0 && options.WarmupEpochs <= options.Epochs, nameof(options.WarmupEpochs), options.WarmupEpochs, "between 0 and Epochs");
+        Require(options.WarmupEpochs >= 0 && options.WarmupEpochs < options.Epochs, nameof(options.WarmupEpochs), options.WarmupEpochs, "between 0 and Epochs − 1 (the schedule needs a step after the warm-up)");
         Require(options.Momentum is >= 0 and < 1, nameof(options.Momentum), options.Momentum, "in [0, 1)");
         Require(!options.Nesterov || options.Momentum > 0, nameof(options.Nesterov), options.Nesterov, "false unless Momentum > 0");
         Require(options.WeightDecay >= 0, nameof(options.WeightDecay), options.WeightDecay, "≥ 0");

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -10,7 +12,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// (<see cref="ModelArchive.CheckpointKind"/>, written atomically) holds the weights, the
 /// optimiser state, the best weights so far, and in its manifest the position (epoch, step), the
 /// objective's and early stopping's state, the epoch's running totals and the history. The data
-/// order, augmentation and dropout need no saved state: they derive from (seed, epoch, step).
+/// order, augmentation and dropout need no saved state: they derive from (seed, epoch, step); nor
+/// does the learning rate, a pure function of the step. The optimiser's state (SGD momentum,
+/// AdamW moments and step counts) is saved as named tensors by <see cref="OptimizerStateDict"/>.
 /// </summary>
 internal sealed partial class TrainingRun
 {
@@ -31,11 +35,25 @@ internal sealed partial class TrainingRun
         using var archive = ModelArchive.Open(path, ModelArchive.CheckpointKind);
         var manifest = archive.Manifest;
         CheckCompatible(path, manifest["fingerprint"] as JsonObject);
-        using var scope = new TensorScope();
-        _network.LoadStateDict(archive.ReadTensors(WeightsEntry));
-        _optimizer.LoadStateDict(archive.ReadTensors(OptimizerEntry));
+        OrderedDictionary<string, Tensor>? weights = null;
+        OrderedDictionary<string, Tensor>? optimizer = null;
+        try
+        {
+            // The archive's tensors belong to no dispose scope: this method disposes them.
+            weights = archive.ReadTensors(WeightsEntry);
+            optimizer = archive.ReadTensors(OptimizerEntry);
+            _network.LoadStateDict(weights);
+            OptimizerStateDict.Load(_optimizer, optimizer);
+        }
+        finally
+        {
+            DisposeAll(weights?.Values ?? Enumerable.Empty<Tensor>());
+            DisposeAll(optimizer?.Values ?? Enumerable.Empty<Tensor>());
+        }
+
         if (archive.EntryNames.Contains(BestWeightsEntry))
         {
+            DisposeBestWeights();
             _bestWeights = Detached(archive.ReadTensors(BestWeightsEntry));
         }
 
@@ -69,7 +87,8 @@ internal sealed partial class TrainingRun
             return;
         }
 
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var manifest = new JsonObject
         {
             ["trainer"] = _trainer.Name,
@@ -83,8 +102,8 @@ internal sealed partial class TrainingRun
         };
         var entries = new Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>>
         {
-            [WeightsEntry] = _network.StateDict().Select(p => KeyValuePair.Create(p.Key, p.Value.To(Device.Cpu))),
-            [OptimizerEntry] = _optimizer.StateDict().Select(p => KeyValuePair.Create(p.Key, p.Value.To(Device.Cpu))),
+            [WeightsEntry] = _network.state_dict().Select(p => KeyValuePair.Create(p.Key, p.Value.to(CPU))),
+            [OptimizerEntry] = OptimizerStateDict.Save(_optimizer),
         };
         if (_bestWeights is not null)
         {
@@ -108,11 +127,12 @@ internal sealed partial class TrainingRun
         throw new OperationCanceledException($"Training was cancelled at epoch {epoch + 1}, step {step} of {StepsPerEpoch}; {where}.", cancellationToken);
     }
 
+    /// <summary>Keeps a CPU copy of the current weights (outside any dispose scope; <see cref="DisposeBestWeights"/> releases it).</summary>
     private void KeepBestWeights()
     {
         DisposeBestWeights();
-        using var scope = new TensorScope();
-        _bestWeights = Detached(new OrderedDictionary<string, Tensor>(_network.StateDict().Select(p => KeyValuePair.Create(p.Key, p.Value.To(Device.Cpu).Clone()))));
+        using var noGrad = no_grad();
+        _bestWeights = Detached(new OrderedDictionary<string, Tensor>(_network.state_dict().Select(p => KeyValuePair.Create(p.Key, p.Value.to(CPU, copy: true)))));
     }
 
     private void RestoreBestWeights()
@@ -128,11 +148,7 @@ internal sealed partial class TrainingRun
 
     private void DisposeBestWeights()
     {
-        foreach (var tensor in _bestWeights?.Values ?? Enumerable.Empty<Tensor>())
-        {
-            tensor.Dispose();
-        }
-
+        DisposeAll(_bestWeights?.Values ?? Enumerable.Empty<Tensor>());
         _bestWeights = null;
     }
 
@@ -140,10 +156,19 @@ internal sealed partial class TrainingRun
     {
         foreach (var tensor in tensors.Values)
         {
-            tensor.DetachFromScope();
+            tensor.DetachFromDisposeScope();
         }
 
         return tensors;
+    }
+
+    /// <summary>Disposes tensors this run owns, whether or not a dispose scope also holds them (disposing twice is harmless).</summary>
+    private static void DisposeAll(IEnumerable<Tensor> tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            tensor.Dispose();
+        }
     }
 
     /// <summary>What must be equal for a checkpoint to continue this run.</summary>

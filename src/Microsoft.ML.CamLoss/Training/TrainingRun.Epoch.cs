@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -23,7 +25,7 @@ internal sealed partial class TrainingRun
         }
 
         var totals = _totals;
-        _network.Train();
+        _network.train();
         _lastValidation = null;
         var step = firstStep;
         foreach (var batch in _loader.Epoch(epoch, firstStep))
@@ -35,7 +37,7 @@ internal sealed partial class TrainingRun
                     Cancel(epoch, step, cancellationToken);
                 }
 
-                TrainStep(batch, epoch, step, alpha, totals);
+                TrainStepReportingErrors(batch, epoch, step, alpha, totals);
             }
 
             step++;
@@ -48,9 +50,11 @@ internal sealed partial class TrainingRun
         _objective.EndEpoch(epoch, totals.Accuracy);
         if (_validation is not null)
         {
-            _network.Eval();
-            _lastValidation = ImageClassificationTrainer.Evaluate(_model.Transform(_validation, new ScoringOptions { BatchSize = _options.BatchSize }));
-            _network.Train();
+            _network.eval();
+            _lastValidation = TorchErrors.Run(
+                () => ImageClassificationTrainer.Evaluate(_model.Transform(_validation, new ScoringOptions { BatchSize = _options.BatchSize })),
+                $"Validating after epoch {epoch + 1} failed");
+            _network.train();
         }
 
         var report = Progress(epoch, step, alpha, totals, clock, session, sessionStartStep, isEpochEnd: true) with { Validation = _lastValidation };
@@ -61,28 +65,61 @@ internal sealed partial class TrainingRun
     }
 
     /// <summary>
-    /// One optimisation step. The loss is read before the update (one scalar per term: the only
-    /// host synchronisation) so that a NaN never reaches the weights.
+    /// <see cref="TrainStep"/>, with libtorch's errors (out of memory, a kernel's complaint) as one line
+    /// that says where training was: <c>Training step 3 of 8 in epoch 2 failed: …</c>.
+    /// </summary>
+    private void TrainStepReportingErrors(ImageBatch batch, int epoch, int step, double alpha, EpochTotals totals)
+    {
+        try
+        {
+            TrainStep(batch, epoch, step, alpha, totals);
+        }
+        catch (ExternalException e)
+        {
+            throw TorchErrors.Translate(e, StepDescription(epoch, step));
+        }
+        catch (TorchException e) when (e is not TorchDeviceUnavailableException)
+        {
+            // Already one line (e.g. from the network's forward pass): say where it happened, keep the original inside.
+            throw new TorchException($"{StepDescription(epoch, step)}: {e.Message}", e);
+        }
+    }
+
+    private string StepDescription(int epoch, int step) => $"Training step {step + 1} of {StepsPerEpoch} in epoch {epoch + 1} failed";
+
+    /// <summary>
+    /// One optimisation step, inside its own dispose scope: rate from the schedule, dropout seed from
+    /// (seed, epoch, step), forward, loss, then one host synchronisation (every loss term and the
+    /// number of correct predictions copied to the host together, as one float64 vector) so that a
+    /// NaN or infinite loss stops training before the update, then gradients (cleared to none, as
+    /// PyTorch's <c>zero_grad()</c>), backward and the optimiser's step.
     /// </summary>
     private void TrainStep(ImageBatch batch, int epoch, int step, double alpha, EpochTotals totals)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var globalStep = ((long)epoch * StepsPerEpoch) + step;
-        _optimizer.ApplySchedule(_schedule, globalStep);
-        TorchRuntime.ManualSeed(SeededRandom.Derive(_seed, DropoutStream, (ulong)epoch, (ulong)step).NextUInt64());
-        var output = _network.Forward(batch.Images);
+        _schedule.Apply(_optimizer, globalStep);
+        ManualSeed(SeededRandom.Derive(_seed, DropoutStream, (ulong)epoch, (ulong)step).NextUInt64());
+        var output = _network.forward(batch.Images);
         using var loss = _objective.Compute(_network, output, batch, epoch);
-        var terms = loss.Parts.Select(p => KeyValuePair.Create(p.Key, p.Value.ToDouble())).ToList();
+        var parts = loss.Parts.ToList();
+        var correct = output.Logits.detach().argmax(1).eq(batch.Labels).sum();
+        Tensor[] scalars = [.. parts.Select(p => p.Value.detach().to(ScalarType.Float64).reshape(1)), correct.to(ScalarType.Float64).reshape(1)];
+        var values = cat(scalars, 0).cpu().data<double>().ToArray();
+        var terms = parts.Select((p, i) => KeyValuePair.Create(p.Key, values[i])).ToList();
         if (!double.IsFinite(terms[0].Value))
         {
             Diverged(epoch, step, terms);
         }
 
-        _optimizer.ZeroGrad();
-        loss.Total.Backward();
-        _optimizer.Step();
-        var correct = output.Logits.Detach().ArgMax(1).Eq(batch.Labels).Sum().ToDouble();
-        totals.Add(terms, batch.Count, correct);
+        foreach (var parameter in _parameters)
+        {
+            parameter.grad = null;
+        }
+
+        loss.Total.backward();
+        _optimizer.step();
+        totals.Add(terms, batch.Count, values[^1]);
     }
 
     private TrainingProgress Progress(
@@ -100,7 +137,7 @@ internal sealed partial class TrainingRun
             Loss = totals.Mean("total"),
             Terms = totals.Means(),
             Alpha = alpha,
-            LearningRate = _optimizer.ParameterGroups[0].LearningRate,
+            LearningRate = _optimizer.ParamGroups.First().LearningRate,
             TrainAccuracy = totals.Accuracy,
             ImagesPerSecond = totals.Images / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9),
             Elapsed = session.Elapsed,

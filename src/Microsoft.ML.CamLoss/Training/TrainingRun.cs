@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -14,6 +16,10 @@ namespace Microsoft.ML.CamLoss.Training;
 /// the seed and the (epoch, step) position, which is what makes a resumed run equal an
 /// uninterrupted one.
 /// </summary>
+/// <remarks>
+/// The network is created (and moved to its device) before the optimiser, because TorchSharp's
+/// <c>Module.to(device)</c> replaces the parameters that the optimiser's groups and state refer to.
+/// </remarks>
 internal sealed partial class TrainingRun : IDisposable
 {
     private readonly ImageClassificationTrainer _trainer;
@@ -27,7 +33,8 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly Device _device;
     private readonly Backbone _network;
     private readonly ImageClassificationModel _model;
-    private readonly Optimizer _optimizer;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Parameter[] _parameters;
     private readonly LearningRateSchedule _schedule;
     private readonly ITrainingObjective _objective;
     private readonly EarlyStopping? _earlyStopping;
@@ -50,7 +57,7 @@ internal sealed partial class TrainingRun : IDisposable
         ConfigureRuntime(_options);
         _device = ResolveDevice(_options.Device);
 
-        TorchRuntime.ManualSeed(seed);
+        ManualSeed(seed);
         _network = Backbones.Create(_options.Architecture, _train.Classes.Count);
         try
         {
@@ -59,7 +66,7 @@ internal sealed partial class TrainingRun : IDisposable
                 PretrainedWeights.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);
             }
 
-            _network.To(_device);
+            _network.to(_device);
             _model = new ImageClassificationModel(
                 _network, _options.Architecture, [.. _train.Classes], _pipeline, inputShape, trainer.Name, _history, trainer.OptionsJson());
             _loader = new ImageLoader(_train, _pipeline, new ImageLoaderOptions
@@ -71,7 +78,7 @@ internal sealed partial class TrainingRun : IDisposable
                 DropLast = _train.Count > _options.BatchSize && _train.Count % _options.BatchSize == 1,
                 Device = _device,
             });
-            _optimizer = CreateOptimizer(_network, _options);
+            (_optimizer, _parameters) = CreateOptimizer(_network, _options);
             var steps = (long)_loader.BatchesPerEpoch * _options.Epochs;
             _schedule = new CosineSchedule(steps, (long)_loader.BatchesPerEpoch * _options.WarmupEpochs, minFactor: _options.LearningRateDecay == LearningRateDecay.Constant ? 1 : 0);
             _objective = trainer.CreateObjective(_device, _train.Classes.Count);
@@ -127,7 +134,7 @@ internal sealed partial class TrainingRun : IDisposable
             RestoreBestWeights();
         }
 
-        _network.Eval();
+        _network.eval();
         _networkOwnedByModel = true;
         return _model;
     }
@@ -178,9 +185,9 @@ internal sealed partial class TrainingRun : IDisposable
     /// </summary>
     private static ImagePipeline WithRgbInput(ImagePipeline preprocessing, ImageDataset train)
     {
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         var decoded = new ImagePipeline().Apply(train[0].Image, new SeededRandom(0));
-        if (decoded.Size(0) != 1 || preprocessing.Transforms.Any(t => t is GrayscaleToRgbTransform))
+        if (decoded.shape[0] != 1 || preprocessing.Transforms.Any(t => t is GrayscaleToRgbTransform))
         {
             return preprocessing;
         }
@@ -196,41 +203,66 @@ internal sealed partial class TrainingRun : IDisposable
 
     private static long[] InputShape(ImagePipeline pipeline, ImageDataset train)
     {
-        using var scope = new TensorScope();
-        return pipeline.ForScoring().Apply(train[0].Image, new SeededRandom(0)).Shape;
+        using var scope = NewDisposeScope();
+        return pipeline.ForScoring().Apply(train[0].Image, new SeededRandom(0)).shape;
     }
 
+    /// <summary>
+    /// <see cref="ImageClassificationTrainerOptions.Threads"/> → <c>torch.set_num_threads</c>, which is
+    /// process-wide and stays set after training (as in PyTorch).
+    /// </summary>
     private static void ConfigureRuntime(ImageClassificationTrainerOptions options)
     {
         if (options.Threads is { } threads)
         {
-            TorchRuntime.NumThreads = threads;
+            set_num_threads(threads);
         }
+    }
 
-        if (options.Deterministic)
+    /// <summary>Seeds libtorch's CPU generator and, when training on a GPU, every CUDA generator.</summary>
+    private void ManualSeed(ulong seed)
+    {
+        var bits = unchecked((long)seed);
+        random.manual_seed(bits).Dispose();
+        if (_device.type == DeviceType.CUDA)
         {
-            TorchRuntime.Deterministic = true;
+            cuda.manual_seed_all(bits);
         }
     }
 
     private static Device ResolveDevice(TrainingDevice device) => device switch
     {
-        TrainingDevice.Cpu => Device.Cpu,
-        TrainingDevice.Cuda when !TorchRuntime.IsCudaAvailable => throw new TorchDeviceUnavailableException(
-            $"Device = Cuda was requested but libtorch {TorchRuntime.TorchVersion} sees no CUDA GPU (a CPU-only libtorch, or no driver). Use TrainingDevice.Auto or Cpu, or rebuild the shim against a CUDA libtorch."),
-        TrainingDevice.Cuda => Device.Cuda(0),
-        _ => TorchRuntime.IsCudaAvailable ? Device.Cuda(0) : Device.Cpu,
+        TrainingDevice.Cpu => CPU,
+        TrainingDevice.Cuda when !cuda.is_available() => throw new TorchDeviceUnavailableException(
+            "Device = Cuda was requested but TorchSharp sees no CUDA GPU: this process has the CPU-only backend (TorchSharp-cpu / libtorch-cpu), " +
+            "or no NVIDIA GPU and driver are visible. To train on a GPU, reference TorchSharp-cuda-linux or TorchSharp-cuda-windows instead of TorchSharp-cpu " +
+            "(on a machine with an NVIDIA driver); otherwise set Device = TrainingDevice.Cpu or TrainingDevice.Auto (camloss: --device cpu)."),
+        TrainingDevice.Cuda => CUDA,
+        _ => cuda.is_available() ? CUDA : CPU,
     };
 
-    private static Optimizer CreateOptimizer(Backbone network, ImageClassificationTrainerOptions options)
+    /// <summary>
+    /// TorchSharp's SGD (dampening 0) or AdamW (β 0.9/0.999, ε 1e-8) over two parameter groups: the
+    /// backbone at <see cref="ImageClassificationTrainerOptions.LearningRate"/> and the classifier head
+    /// at that × <see cref="ImageClassificationTrainerOptions.HeadLearningRateMultiplier"/>. Those are
+    /// the groups' initial rates, which the schedule scales every step. Also returns every parameter,
+    /// for clearing gradients.
+    /// </summary>
+    private static (OptimizerHelper Optimizer, Parameter[] Parameters) CreateOptimizer(Backbone network, ImageClassificationTrainerOptions options)
     {
         var headPrefix = network.ClassifierName + ".";
-        var parameters = network.NamedParameters().ToList();
-        var backbone = parameters.Where(p => !p.Key.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.Value);
-        var head = parameters.Where(p => p.Key.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.Value);
-        ParameterGroup[] groups = [new(backbone), new(head, learningRate: options.LearningRate * options.HeadLearningRateMultiplier)];
-        return options.Optimizer == OptimizerKind.AdamW
-            ? new AdamW(groups, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay })
-            : new Sgd(groups, new SgdOptions { LearningRate = options.LearningRate, Momentum = options.Momentum, Nesterov = options.Nesterov, WeightDecay = options.WeightDecay });
+        var parameters = network.named_parameters().ToList();
+        var backbone = parameters.Where(p => !p.name.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        var head = parameters.Where(p => p.name.StartsWith(headPrefix, StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        var rate = options.LearningRate;
+        var headRate = options.LearningRate * options.HeadLearningRateMultiplier;
+        var decay = options.WeightDecay;
+        OptimizerHelper optimizer = options.Optimizer == OptimizerKind.AdamW
+            ? optim.AdamW([new AdamW.ParamGroup(backbone, lr: rate, weight_decay: decay), new AdamW.ParamGroup(head, lr: headRate, weight_decay: decay)], rate, weight_decay: decay)
+            : optim.SGD(
+                [new SGD.ParamGroup(backbone, lr: rate, momentum: options.Momentum, weight_decay: decay, nesterov: options.Nesterov),
+                 new SGD.ParamGroup(head, lr: headRate, momentum: options.Momentum, weight_decay: decay, nesterov: options.Nesterov)],
+                rate, momentum: options.Momentum, weight_decay: decay, nesterov: options.Nesterov);
+        return (optimizer, [.. backbone, .. head]);
     }
 }

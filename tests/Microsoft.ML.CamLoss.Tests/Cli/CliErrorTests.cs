@@ -99,6 +99,11 @@ public sealed class CliErrorTests
             .AssertOneLineError(ExitCodes.Usage, "camloss evaluate:", "--learning-rat", "camloss evaluate --help");
 
     [TestMethod]
+    public void Run_DeterministicFlag_IsAnUnknownOption() =>
+        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--deterministic")
+            .AssertOneLineError(ExitCodes.Usage, "camloss train:", "--deterministic");
+
+    [TestMethod]
     public void Run_UnknownCommand_FailsNamingTheCommand() =>
         CliRun.Of("fit", "--data", _directory).AssertOneLineError(ExitCodes.Usage, "'fit'");
 

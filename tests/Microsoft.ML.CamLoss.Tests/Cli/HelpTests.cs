@@ -24,7 +24,7 @@ public sealed class HelpTests
         {
             "--data", "--format", "--arch", "--weights", "--replace-classifier", "--loss", "--epochs", "--batch-size", "--optimizer", "--lr", "--lr-decay",
             "--warmup-epochs", "--momentum", "--nesterov", "--weight-decay", "--head-lr-multiplier", "--validation-fraction", "--early-stopping",
-            "--seed", "--deterministic", "--device", "--threads", "--workers", "--progress-interval", "--output", "--run-dir", "--resume",
+            "--seed", "--device", "--threads", "--workers", "--progress-interval", "--output", "--run-dir", "--resume",
             "--cam-weight", "--cam-start-epoch", "--adaptive-start", "--distance", "--attention", "--sigma", "--omega", "--theta", "--image-size",
         })
         {
@@ -32,6 +32,19 @@ public sealed class HelpTests
         }
 
         Assert.Contains("(default 160)", run.Stdout, "defaults are quoted from the library's options");
+        Assert.DoesNotContain("--deterministic", run.Stdout, "the Deterministic trainer option is gone (TorchSharp has no deterministic-algorithms switch)");
+    }
+
+    [TestMethod]
+    public void Run_Version_ShowsTheToolAndTheEngine()
+    {
+        var run = CliRun.Of("--version").AssertSucceeded();
+
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.HasCount(2, lines, run.Stdout);
+        Assert.StartsWith("camloss ", lines[0]);
+        Assert.StartsWith("TorchSharp ", lines[1]);
+        Assert.Contains(", libtorch 2.", lines[1]);
     }
 
     [TestMethod]

@@ -96,12 +96,52 @@ public sealed class BadInputTests
         Fails(() => ImageDecoding.DecodeRgb([], "upload.png"), "upload.png", "empty (0 bytes)");
     }
 
+    /// <summary>A minimal little-endian TIFF header (SkiaSharp has no TIFF codec).</summary>
+    private static byte[] Tiff => [(byte)'I', (byte)'I', 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+
     [TestMethod]
-    public void GifNamedJpg_SaysItIsAGif()
+    public void GifNamedJpg_DecodesItsFirstFrameByContent()
     {
+        // v1 refused GIF (OpenCV could not read it); PIL, and so torchvision, reads the first frame.
         using var temp = new TempFolder();
         var path = temp.Write("photo.jpg", FixtureImages.Bytes("anim.gif"));
-        Fails(() => Decode(path), path, "GIF image although it is named .jpg");
+        using var image = ImageDecoding.DecodeRgb(ImageSource.FromFile(path));
+        CollectionAssert.AreEqual(new long[] { 16, 24, 3 }, image.shape);
+    }
+
+    [TestMethod]
+    public void TiffNamedJpg_SaysItIsATiffThatCannotBeDecoded()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Write("scan.jpg", Tiff);
+        Fails(() => Decode(path), path, "TIFF image although it is named .jpg", "convert it to PNG or JPEG");
+    }
+
+    [TestMethod]
+    public void TruncatedGifAndWebP_SayTruncatedOrCorrupt()
+    {
+        using var temp = new TempFolder();
+        var gif = FixtureImages.Bytes("anim.gif");
+        var cutGif = temp.Write("cut.gif", gif.AsSpan(0, gif.Length / 2));
+        Fails(() => Decode(cutGif), cutGif, "GIF data is truncated or corrupt");
+        var webp = FixtureImages.Bytes("rgb_lossy.webp");
+        var cutWebp = temp.Write("cut.webp", webp.AsSpan(0, webp.Length / 2));
+        Fails(() => Decode(cutWebp), cutWebp, "WebP data");
+    }
+
+    [TestMethod]
+    public void CorruptPnm_TruncatedOrMalformed_SaysWhat()
+    {
+        using var temp = new TempFolder();
+        var pgm = FixtureImages.Bytes("grey.pgm");
+        var cut = temp.Write("cut.pgm", pgm.AsSpan(0, pgm.Length - 10));
+        Fails(() => Decode(cut), cut, "PGM data is truncated", "374 of the 384 bytes");
+        var header = temp.Write("header.ppm", "P6\n24 x16\n255\n"u8);
+        Fails(() => Decode(header), header, "PPM header is malformed", "height 'x16'");
+        var maxval = temp.Write("maxval.pgm", "P5 2 2 70000\n"u8);
+        Fails(() => Decode(maxval), maxval, "maximum value is 70000");
+        var plain = temp.Write("plain.pgm", "P2 2 1 9\n3 12\n"u8);
+        Fails(() => Decode(plain), plain, "value 12, larger than the maximum 9");
     }
 
     [TestMethod]
@@ -301,7 +341,7 @@ public sealed class BadInputTests
         var empty = temp.Write("set/a/empty.jpg", []);
         var folder = temp.Folder("set/b");
         var corrupt = temp.Write("set/c/corrupt.jpg", CorruptHuffmanTable());
-        var gif = temp.Write("set/c/gif.jpg", FixtureImages.Bytes("anim.gif"));
+        var tiff = temp.Write("set/c/tiff.jpg", Tiff);
         var cut = temp.Write("set/c/cut.jpg", FixtureImages.Jpeg.AsSpan(0, 300));
 
         var data = ImageFolder.Load(root, new ImageDatasetOptions { SkipInvalidImages = true });
@@ -320,7 +360,7 @@ public sealed class BadInputTests
                 using (batch)
                 {
                     delivered += batch.Count;
-                    Assert.AreEqual(batch.Count, (int)batch.Images.Size(0));
+                    Assert.AreEqual((long)batch.Count, batch.Images.shape[0]);
                 }
             }
         }
@@ -328,8 +368,8 @@ public sealed class BadInputTests
         Assert.AreEqual(6, delivered);
         var skipped = data.SkipReport.Items;
         Assert.AreEqual(5, skipped.Count, string.Join("\n", skipped));
-        CollectionAssert.IsSubsetOf(new[] { corrupt, gif, cut }, skipped.Select(s => s.FilePath).ToArray());
-        StringAssert.Contains(data.SkipReport.ToString(), "GIF image");
+        CollectionAssert.IsSubsetOf(new[] { corrupt, tiff, cut }, skipped.Select(s => s.FilePath).ToArray());
+        StringAssert.Contains(data.SkipReport.ToString(), "TIFF image");
     }
 
     [TestMethod]

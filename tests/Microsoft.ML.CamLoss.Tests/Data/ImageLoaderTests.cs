@@ -1,10 +1,15 @@
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Data;
 
-/// <summary>The batch loader: seeded order and content independent of threads, in-memory batching, mixing, skips, lifetimes.</summary>
+/// <summary>
+/// The batch loader: seeded order and content independent of threads, in-memory batching, mixing,
+/// skips, lifetimes (batches built on worker threads belong to no dispose scope; the live-tensor
+/// count <see cref="Tensor.TotalCount"/> is back where it started after every run).
+/// </summary>
 [TestClass]
 public sealed class ImageLoaderTests
 {
@@ -18,6 +23,18 @@ public sealed class ImageLoaderTests
         return Cifar.Load10(temp.Path, DataSplit.Test);
     }
 
+    /// <summary>
+    /// The live-tensor count once earlier tests' unreachable tensors are finalized (a finalizer
+    /// decrements the count: one running mid-test would otherwise look like a negative leak).
+    /// </summary>
+    private static long SettledTensorCount()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Tensor.TotalCount;
+    }
+
     private static List<(int[] Indices, float[] Images, long[] Labels)> Run(ImageLoader loader, int epoch)
     {
         var result = new List<(int[], float[], long[])>();
@@ -25,7 +42,7 @@ public sealed class ImageLoaderTests
         {
             using (batch)
             {
-                result.Add(([.. batch.Indices], batch.Images.ToArray<float>(), batch.Labels.ToArray<long>()));
+                result.Add(([.. batch.Indices], batch.Images.data<float>().ToArray(), batch.Labels.data<long>().ToArray()));
             }
         }
 
@@ -89,11 +106,11 @@ public sealed class ImageLoaderTests
 
         var batches = Run(loader, 4);
 
-        using var scope = new TensorScope();
+        using var scope = NewDisposeScope();
         foreach (var (indices, images, _) in batches)
         {
-            var expected = Tensor.Stack([.. indices.Select(i => pipeline.Apply(data[i].Image, SeededRandom.Derive(3, 4, (ulong)i)))]);
-            CollectionAssert.AreEqual(expected.ToArray<float>(), images);
+            var expected = stack([.. indices.Select(i => pipeline.Apply(data[i].Image, SeededRandom.Derive(3, 4, (ulong)i)))]);
+            CollectionAssert.AreEqual(expected.data<float>().ToArray(), images);
         }
 
         Assert.AreEqual(3, batches.Count);
@@ -112,7 +129,7 @@ public sealed class ImageLoaderTests
                 Assert.IsNotNull(batch.PartnerLabels);
                 Assert.IsNotNull(batch.MixedLabels);
                 Assert.IsTrue(batch.Lambda is >= 0 and <= 1);
-                CollectionAssert.AreEquivalent(batch.Labels.ToArray<long>(), batch.PartnerLabels.ToArray<long>());
+                CollectionAssert.AreEquivalent(batch.Labels.data<long>().ToArray(), batch.PartnerLabels.data<long>().ToArray());
             }
         }
     }
@@ -122,7 +139,7 @@ public sealed class ImageLoaderTests
     {
         using var temp = new TempFolder();
         var loader = new ImageLoader(Folder(temp), new ImagePipeline().RandomResizedCrop(8), new() { BatchSize = 2, Workers = 2, Prefetch = 4 });
-        var before = Tensor.LiveHandleCount;
+        var before = SettledTensorCount();
 
         foreach (var batch in loader.Epoch(0))
         {
@@ -130,7 +147,64 @@ public sealed class ImageLoaderTests
             break;
         }
 
-        Assert.AreEqual(before, Tensor.LiveHandleCount, "batches built ahead are disposed when the epoch is abandoned");
+        Assert.AreEqual(before, Tensor.TotalCount, "batches built ahead are disposed when the epoch is abandoned");
+    }
+
+    [TestMethod]
+    [DataRow(0, DisplayName = "on the consumer's thread")]
+    [DataRow(3, DisplayName = "on 3 worker threads")]
+    public void Epoch_FullRunsWithMixingAndSkips_LiveTensorCountBackToStart(int workers)
+    {
+        using var temp = new TempFolder();
+        var root = SyntheticTrees.ImageFolder(temp, "set", 5, "a", "b");
+        temp.Write("set/b/corrupt.jpg", FixtureImages.Jpeg.AsSpan(0, 300));
+        var files = ImageFolder.Load(root, new ImageDatasetOptions { SkipInvalidImages = true });
+        var pipeline = new ImagePipeline().RandomResizedCrop(8).HorizontalFlip().NormalizeImageNet().Cutout(2).CutMix();
+        var before = SettledTensorCount();
+
+        for (var epoch = 0; epoch < 2; epoch++)
+        {
+            foreach (var batch in new ImageLoader(files, pipeline, new() { BatchSize = 3, Seed = 2, Workers = workers }).Epoch(epoch))
+            {
+                batch.Dispose();
+            }
+
+            foreach (var batch in new ImageLoader(InMemory(temp), new ImagePipeline().RandomCrop(32, 4).Mixup(), new() { BatchSize = 5, Workers = workers }).Epoch(epoch))
+            {
+                batch.Dispose();
+            }
+        }
+
+        Assert.AreEqual(before, Tensor.TotalCount, "every tensor made while building batches is disposed; the batches' own are disposed by the consumer");
+        Assert.AreEqual(1, files.SkipReport.Count);
+    }
+
+    [TestMethod]
+    [DataRow(0, DisplayName = "built on the consumer's thread, inside its scope")]
+    [DataRow(2, DisplayName = "built on 2 worker threads")]
+    public void Epoch_Batches_OwnedByNoDisposeScope(int workers)
+    {
+        using var temp = new TempFolder();
+        var loader = new ImageLoader(Folder(temp), new ImagePipeline().Resize(8, 8).Mixup(), new() { BatchSize = 4, Workers = workers });
+        var kept = new List<ImageBatch>();
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var batch in loader.Epoch(0))
+            {
+                kept.Add(batch);
+            }
+        }
+
+        // Closing the consumer's scope disposed nothing of the batches: they are the consumer's to dispose.
+        foreach (var batch in kept)
+        {
+            Assert.IsFalse(batch.Images.IsInvalid);
+            Assert.IsFalse(batch.Labels.IsInvalid);
+            Assert.IsFalse(batch.PartnerLabels!.IsInvalid);
+            Assert.AreEqual((long)batch.Count, batch.Images.shape[0]);
+            batch.Dispose();
+            Assert.IsTrue(batch.Images.IsInvalid);
+        }
     }
 
     [TestMethod]
@@ -149,15 +223,37 @@ public sealed class ImageLoaderTests
     }
 
     [TestMethod]
-    public void SetIntraOpThreads_OnAWorkerThread_LeavesOtherThreadsAlone()
+    public void LimitCurrentThread_OnAWorkerThread_LeavesOtherThreadsAlone()
     {
-        var before = TorchRuntime.NumThreads;
-        var applied = 0;
-        var thread = new Thread(() => applied = TorchThread.SetIntraOpThreads(1));
+        var before = get_num_threads();
+        var (applied, seen) = (false, 0);
+        var thread = new Thread(() =>
+        {
+            applied = IntraOpThreads.LimitCurrentThread(1);
+            seen = get_num_threads();
+        });
         thread.Start();
         thread.Join();
 
-        Assert.AreEqual(1, applied);
-        Assert.AreEqual(before, TorchRuntime.NumThreads, "the calling thread's setting is unchanged");
+        if (!applied)
+        {
+            Assert.Inconclusive("libtorch's OpenMP runtime was not found: the per-thread limit is a no-op here.");
+        }
+
+        Assert.AreEqual(1, seen, "the worker runs libtorch on one thread");
+        Assert.AreEqual(before, get_num_threads(), "the calling thread's setting is unchanged");
+    }
+
+    [TestMethod]
+    public void Constructor_CudaWithoutCuda_SaysTheDeviceIsUnavailable()
+    {
+        if (cuda.is_available())
+        {
+            Assert.Inconclusive("CUDA is available here; the refusal cannot be tested.");
+        }
+
+        using var temp = new TempFolder();
+        var error = Assert.ThrowsExactly<TorchDeviceUnavailableException>(() => new ImageLoader(Folder(temp), new ImagePipeline(), new() { Device = new Device(DeviceType.CUDA, 0) }));
+        StringAssert.Contains(error.Message, "CUDA is not available");
     }
 }

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Explain;
 
@@ -73,12 +74,12 @@ public sealed class ExplanationGalleryTests
 
         var result = ExplanationGallery.Write(run.Model, run.Data, folder.Path, count: 3);
 
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (mean, std) = (NormalizeTransform.ImageNet.Mean, NormalizeTransform.ImageNet.Std);
         foreach (var entry in result.Entries)
         {
-            var shown = ImageDecoder.DecodeFile(Path.Combine(folder.Path, entry.ImageFile)).ToArray<byte>();
-            var input = run.Model.Preprocessing.Apply(ImageSource.FromFile(entry.Source), new SeededRandom(0)).ToArray<float>();
+            var shown = ImageDecoding.DecodeFile(Path.Combine(folder.Path, entry.ImageFile)).data<byte>().ToArray();
+            var input = run.Model.Preprocessing.Apply(ImageSource.FromFile(entry.Source), new SeededRandom(0)).data<float>().ToArray();
             Assert.HasCount(Shown * Shown * 3, shown);
             Assert.HasCount(32 * 32 * 3, input);
             for (var y = 0; y < Shown; y++)
@@ -151,13 +152,13 @@ public sealed class ExplanationGalleryTests
         var run = TinyFlowersRun.Get();
         var small = run.Data.Subset([0, 1, 2, 40, 41]);
         using var folder = new Data.TempFolder();
-        var handles = Tensor.LiveHandleCount;
+        var handles = Tensor.TotalCount;
 
         var result = ExplanationGallery.Write(run.Model, small, folder.Path, count: 16);
 
         Assert.HasCount(5, result.Entries);
         CollectionAssert.AreEquivalent(small.Select(s => s.Image.Name).ToArray(), result.Entries.Select(e => e.Source).ToArray());
-        Assert.AreEqual(handles, Tensor.LiveHandleCount, "every tensor the gallery made is disposed");
+        Assert.AreEqual(handles, Tensor.TotalCount, "every tensor the gallery made is disposed");
     }
 
     [TestMethod]
@@ -172,8 +173,8 @@ public sealed class ExplanationGalleryTests
     private static void AssertPng(string path, int height, int width)
     {
         Assert.IsTrue(File.Exists(path), path);
-        using var scope = new TensorScope();
-        var image = ImageDecoder.DecodeFile(path);
-        CollectionAssert.AreEqual(new long[] { height, width, 3 }, image.Shape, path);
+        using var scope = torch.NewDisposeScope();
+        var image = ImageDecoding.DecodeFile(path);
+        CollectionAssert.AreEqual(new long[] { height, width, 3 }, image.shape, path);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Explain;
 
@@ -11,15 +12,15 @@ public sealed class GridTests
     [TestMethod]
     public void Grid_ThreeTilesTwoColumnsGap2_PlacesTilesRowByRowOnBackground()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         byte[][] colours = [[250, 0, 0], [0, 250, 0], [0, 0, 250]];
         var tiles = colours.Select(c => Solid(3, 4, c)).ToArray();
 
         var grid = HeatmapRenderer.Grid(tiles, columns: 2, gap: 2, background: 7);
 
         // 2 rows · 3 + 1 gap · 2 = 8 rows; 2 columns · 4 + 1 gap · 2 = 10 columns.
-        CollectionAssert.AreEqual(new long[] { 8, 10, 3 }, grid.Shape);
-        var pixels = grid.ToArray<byte>();
+        CollectionAssert.AreEqual(new long[] { 8, 10, 3 }, grid.shape);
+        var pixels = grid.data<byte>().ToArray();
         for (var y = 0; y < 8; y++)
         {
             for (var x = 0; x < 10; x++)
@@ -41,32 +42,32 @@ public sealed class GridTests
     [TestMethod]
     public void Grid_OneRowOfFourNoGap_IsTheTilesSideBySide()
     {
-        using var scope = new TensorScope();
-        TorchRuntime.ManualSeed(11);
-        var tiles = Enumerable.Range(0, 4).Select(i => Tensor.RandInt(0, 256, [5, 6, 3], ScalarType.UInt8)).ToArray();
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(11);
+        var tiles = Enumerable.Range(0, 4).Select(i => torch.randint(0, 256, [5, 6, 3], ScalarType.Byte)).ToArray();
 
         var grid = HeatmapRenderer.Grid(tiles, columns: 4);
 
-        TensorAssert.Equal(Tensor.Cat(tiles, dim: 1), grid, "a gap-free row is the tiles concatenated along the width");
+        TensorAssert.Equal(torch.cat(tiles, 1), grid, "a gap-free row is the tiles concatenated along the width");
     }
 
     [TestMethod]
     public void Grid_ChannelsFirstAndGreyTiles_DrawnAsTheirRgbEquivalents()
     {
-        using var scope = new TensorScope();
-        TorchRuntime.ManualSeed(12);
-        var rgb = Tensor.RandInt(0, 256, [5, 6, 3], ScalarType.UInt8);
-        var grey = Tensor.RandInt(0, 256, [5, 6], ScalarType.UInt8);
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(12);
+        var rgb = torch.randint(0, 256, [5, 6, 3], ScalarType.Byte);
+        var grey = torch.randint(0, 256, [5, 6], ScalarType.Byte);
 
-        var grid = HeatmapRenderer.Grid([rgb.Permute(2, 0, 1), grey], columns: 2);
+        var grid = HeatmapRenderer.Grid([rgb.permute(2, 0, 1), grey], columns: 2);
 
-        TensorAssert.Equal(Tensor.Cat([rgb, grey.Unsqueeze(2).Expand(5, 6, 3)], dim: 1), grid, "grid of [3, H, W] and [H, W] tiles");
+        TensorAssert.Equal(torch.cat([rgb, grey.unsqueeze(2).expand(5, 6, 3)], 1), grid, "grid of [3, H, W] and [H, W] tiles");
     }
 
     [TestMethod]
     public void Grid_TilesOfDifferentSizes_ThrowsArgumentExceptionNamingBothSizes()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
 
         var ex = Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Grid([Solid(3, 4, [1, 2, 3]), Solid(3, 5, [1, 2, 3])], columns: 2));
         StringAssert.Contains(ex.Message, "3×4");
@@ -76,9 +77,9 @@ public sealed class GridTests
     [TestMethod]
     public void Grid_FloatTile_ThrowsArgumentExceptionNamingTheTile()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
 
-        var ex = Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Grid([Solid(3, 4, [1, 2, 3]), Tensor.Rand([3, 4, 3])], columns: 2));
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Grid([Solid(3, 4, [1, 2, 3]), torch.rand([3, 4, 3])], columns: 2));
         StringAssert.StartsWith(ex.Message, "Tile 1:");
         Assert.AreEqual("tiles", ex.ParamName);
     }
@@ -86,7 +87,7 @@ public sealed class GridTests
     [TestMethod]
     public void Grid_BadArguments_Throw()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var tile = Solid(2, 2, [1, 2, 3]);
 
         Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Grid([], columns: 1));
@@ -102,6 +103,6 @@ public sealed class GridTests
             pixels[i] = rgb[i % 3];
         }
 
-        return Tensor.FromSpan<byte>(pixels, [height, width, 3]);
+        return torch.tensor(pixels, [height, width, 3]);
     }
 }

@@ -1,6 +1,8 @@
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Explain;
 
@@ -21,7 +23,7 @@ public sealed class OverlayTests
     [DataRow(2, Colormap.Gray)]
     public void Overlay_FixtureImageAndMap_MatchesTorchAndMatplotlibReference(int index, Colormap colormap)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
         var reference = JsonFixture.Open("explain.json").Get("overlays", "cases")[index];
         var opacity = reference.GetProperty("opacity").GetDouble();
@@ -29,9 +31,9 @@ public sealed class OverlayTests
 
         var overlay = HeatmapRenderer.Overlay(image, map, opacity, colormap);
 
-        CollectionAssert.AreEqual(image.Shape, overlay.Shape, "shape");
-        Assert.AreEqual(ScalarType.UInt8, overlay.DType);
-        var actual = overlay.ToArray<byte>();
+        CollectionAssert.AreEqual(image.shape, overlay.shape, "shape");
+        Assert.AreEqual(ScalarType.Byte, overlay.dtype);
+        var actual = overlay.data<byte>().ToArray();
         var maxDiff = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
         TestContext.WriteLine($"{colormap} at opacity {opacity}: max |ours − reference| = {maxDiff} over {actual.Length} bytes");
         Assert.IsTrue(maxDiff <= 1, $"max |ours − reference| = {maxDiff}");
@@ -40,24 +42,24 @@ public sealed class OverlayTests
     [TestMethod]
     public void Overlay_ChannelsFirstImage_SameAsChannelsLast()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
 
         TensorAssert.Equal(
             HeatmapRenderer.Overlay(image, map, 0.4),
-            HeatmapRenderer.Overlay(image.Permute(2, 0, 1), map, 0.4),
+            HeatmapRenderer.Overlay(image.permute(2, 0, 1), map, 0.4),
             "overlay of [3, H, W] vs [H, W, 3]");
     }
 
     [TestMethod]
     public void Overlay_GreyImage_BlendsTheGreyLevelInEveryChannel()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
-        var grey = image.Select(2, 1);
+        var grey = image.select(2, 1);
 
         TensorAssert.Equal(
-            HeatmapRenderer.Overlay(grey.Unsqueeze(2).Expand(grey.Size(0), grey.Size(1), 3), map),
+            HeatmapRenderer.Overlay(grey.unsqueeze(2).expand(grey.shape[0], grey.shape[1], 3), map),
             HeatmapRenderer.Overlay(grey, map),
             "overlay of [H, W] vs the same grey as [H, W, 3]");
     }
@@ -65,7 +67,7 @@ public sealed class OverlayTests
     [TestMethod]
     public void Overlay_OpacityZero_ReturnsTheImage()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
 
         TensorAssert.Equal(image, HeatmapRenderer.Overlay(image, map, opacity: 0), "overlay at opacity 0");
@@ -74,9 +76,9 @@ public sealed class OverlayTests
     [TestMethod]
     public void Overlay_OpacityOne_ReturnsTheNormalisedResizedMapInColour()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
-        var expected = HeatmapRenderer.Colorize(map.Normalized().Resize((int)image.Size(0), (int)image.Size(1)), Colormap.Viridis);
+        var expected = HeatmapRenderer.Colorize(map.Normalized().Resize((int)image.shape[0], (int)image.shape[1]), Colormap.Viridis);
 
         TensorAssert.Equal(expected, HeatmapRenderer.Overlay(image, map, opacity: 1, Colormap.Viridis), "overlay at opacity 1");
     }
@@ -84,11 +86,11 @@ public sealed class OverlayTests
     [TestMethod]
     public void Overlay_ConstantMap_UsesTheFirstColourEverywhere()
     {
-        using var scope = new TensorScope();
-        var image = Tensor.Full([5, 6, 3], 200, ScalarType.UInt8);
+        using var scope = torch.NewDisposeScope();
+        var image = torch.full([5, 6, 3], 200, ScalarType.Byte);
         var map = new Heatmap(2, 2, [3f, 3f, 3f, 3f]);
 
-        var overlay = HeatmapRenderer.Overlay(image, map, opacity: 0.5).ToArray<byte>();
+        var overlay = HeatmapRenderer.Overlay(image, map, opacity: 0.5).data<byte>().ToArray();
 
         // jet's first entry is (0, 0, 128): round(0.5·200 + 0.5·0) = 100, round(0.5·200 + 0.5·128) = 164.
         for (var i = 0; i < overlay.Length; i += 3)
@@ -103,7 +105,7 @@ public sealed class OverlayTests
     [DataRow(double.NaN)]
     public void Overlay_OpacityOutsideZeroToOne_ThrowsArgumentOutOfRange(double opacity)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
 
         var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => HeatmapRenderer.Overlay(image, map, opacity));
@@ -113,34 +115,34 @@ public sealed class OverlayTests
     [TestMethod]
     public void Overlay_FloatImage_ThrowsArgumentExceptionNamingUInt8()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (_, map) = FixtureImageAndMap();
 
-        var ex = Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Overlay(Tensor.Rand([3, 8, 8]), map));
+        var ex = Assert.ThrowsExactly<ArgumentException>(() => HeatmapRenderer.Overlay(torch.rand([3, 8, 8]), map));
         StringAssert.Contains(ex.Message, "uint8");
     }
 
     [TestMethod]
     public void OverlayPng_Decoded_EqualsOverlay()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (image, map) = FixtureImageAndMap();
 
         var png = HeatmapRenderer.OverlayPng(image, map, 0.6, Colormap.Viridis);
 
-        TensorAssert.Equal(HeatmapRenderer.Overlay(image, map, 0.6, Colormap.Viridis), ImageDecoder.Decode(png), "decoded overlay PNG");
+        TensorAssert.Equal(HeatmapRenderer.Overlay(image, map, 0.6, Colormap.Viridis), ImageDecoding.DecodeRgb(png, "overlay.png"), "decoded overlay PNG");
     }
 
     [TestMethod]
     public void Colorize_SmallMap_EachPixelIsItsColormapEntry()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var map = new Heatmap(2, 3, [0f, 0.25f, 0.5f, 0.75f, 1f, 2f]);
 
         var colours = HeatmapRenderer.Colorize(map, Colormap.Jet);
 
-        CollectionAssert.AreEqual(new long[] { 2, 3, 3 }, colours.Shape);
-        var bytes = colours.ToArray<byte>();
+        CollectionAssert.AreEqual(new long[] { 2, 3, 3 }, colours.shape);
+        var bytes = colours.data<byte>().ToArray();
         for (var i = 0; i < 6; i++)
         {
             Assert.AreEqual(Colormap.Jet.Map(map.Values[i]), (bytes[3 * i], bytes[(3 * i) + 1], bytes[(3 * i) + 2]), $"value {map.Values[i]}");
@@ -150,7 +152,7 @@ public sealed class OverlayTests
     [TestMethod]
     public void OverlayAndGrid_ManyCalls_ReturnToStartingHandleCount()
     {
-        var before = Tensor.LiveHandleCount;
+        var before = Tensor.TotalCount;
         var (image, map) = FixtureImageAndMap();
         using (image)
         {
@@ -164,7 +166,7 @@ public sealed class OverlayTests
             }
         }
 
-        Assert.AreEqual(before, Tensor.LiveHandleCount, "live native tensor handles");
+        Assert.AreEqual(before, Tensor.TotalCount, "live native tensor handles");
     }
 
     /// <summary>The fixture's 37 × 53 uint8 RGB image (a new tensor) and its 7 × 9 map.</summary>
@@ -172,7 +174,7 @@ public sealed class OverlayTests
     {
         var fixture = JsonFixture.Open("explain.json");
         var shape = fixture.Get("overlays", "image", "shape").EnumerateArray().Select(v => v.GetInt64()).ToArray();
-        var image = Tensor.FromSpan<byte>(Convert.FromBase64String(fixture.Get("overlays", "image", "pixels").GetString()!), shape);
+        var image = torch.tensor(Convert.FromBase64String(fixture.Get("overlays", "image", "pixels").GetString()!), shape);
         using var map = fixture.Tensor("overlays", "map");
         return (image, Heatmap.FromTensor(map));
     }

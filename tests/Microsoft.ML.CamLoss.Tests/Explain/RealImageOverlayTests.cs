@@ -1,6 +1,8 @@
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Explain;
 
@@ -20,9 +22,9 @@ public sealed class RealImageOverlayTests
     [TestMethod]
     public void Overlay_SunflowerWithBlobAtKnownPoint_WarmColoursOnPeakAndPhotoShowsThrough()
     {
-        using var scope = new TensorScope();
-        var photo = ImageDecoder.DecodeFile(SharedData.Require("flowers12/test/sunflower/image_0723.jpg"));
-        int height = (int)photo.Size(0), width = (int)photo.Size(1);
+        using var scope = torch.NewDisposeScope();
+        var photo = ImageDecoding.DecodeFile(SharedData.Require("flowers12/test/sunflower/image_0723.jpg"));
+        int height = (int)photo.shape[0], width = (int)photo.shape[1];
         var map = Blob(14, 14, row: 4, column: 10, sigma: 1.5);
         // A map pixel's centre i lands on image coordinate (i + 0.5)·scale − 0.5 under align_corners=False.
         double peakY = ((4 + 0.5) * height / 14.0) - 0.5, peakX = ((10 + 0.5) * width / 14.0) - 0.5;
@@ -34,8 +36,8 @@ public sealed class RealImageOverlayTests
             columns: 4, gap: 6, background: 255));
 
         // The colour part of each pixel, a·colour ≈ overlay − (1 − a)·photo; jet is warm (red > blue) where the map exceeds about 0.5.
-        var o = overlay.ToArray<byte>();
-        var p = photo.ToArray<byte>();
+        var o = overlay.data<byte>().ToArray();
+        var p = photo.data<byte>().ToArray();
         double sumY = 0, sumX = 0;
         var warm = 0;
         for (var i = 0; i < height * width; i++)
@@ -95,7 +97,7 @@ public sealed class RealImageOverlayTests
     {
         var path = Path.Combine(TestContext.TestRunResultsDirectory ?? Path.GetTempPath(), name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        ImageEncoder.WritePng(path, picture);
+        ImageFiles.WritePng(path, picture);
         TestContext.AddResultFile(path);
         TestContext.WriteLine($"wrote {path}");
     }

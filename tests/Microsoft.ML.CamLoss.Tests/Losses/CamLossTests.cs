@@ -1,6 +1,7 @@
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Losses;
 
@@ -14,21 +15,21 @@ public sealed class CamLossTests
     [DataRow("cam_loss_b64", "l2")]
     public void Compute_FixtureCase_MatchesPyTorchValuesAndGradients(string name, string distance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, bias) = (Input(name, "features"), Input(name, "weight"), Input(name, "bias"));
         var labels = LossFixture.Load(name, "inputs", "labels");
         var logits = Head(features, weight, bias);
         var loss = new CamLossFunction(new CamLossFunction.Options { Distance = Distance(distance) });
         using var result = loss.Compute(features, weight, logits, labels, LossFixture.Number(name, "alpha"));
-        result.Total.Backward();
+        result.Total.backward();
 
         var what = $"{name}/{distance}";
         Parity.Value(LossFixture.Number(name, distance, "total"), result.Total, $"{what} total");
         Parity.Value(LossFixture.Number(name, distance, "ce"), result.CrossEntropy, $"{what} ce");
         Parity.Value(LossFixture.Number(name, distance, "cam"), result.Cam, $"{what} cam");
-        Parity.Gradient(LossFixture.Load(name, distance, "grad_features"), features.Grad, $"{what} dL/dF");
-        Parity.Gradient(LossFixture.Load(name, distance, "grad_weight"), weight.Grad, $"{what} dL/dW");
-        Parity.Gradient(LossFixture.Load(name, distance, "grad_bias"), bias.Grad, $"{what} dL/db");
+        Parity.Gradient(LossFixture.Load(name, distance, "grad_features"), features.grad, $"{what} dL/dF");
+        Parity.Gradient(LossFixture.Load(name, distance, "grad_weight"), weight.grad, $"{what} dL/dW");
+        Parity.Gradient(LossFixture.Load(name, distance, "grad_bias"), bias.grad, $"{what} dL/db");
     }
 
     [TestMethod]
@@ -36,20 +37,20 @@ public sealed class CamLossTests
     [DataRow("l2")]
     public void Compute_MixedLabelsFixture_MatchesPyTorchValuesAndGradients(string distance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, bias) = (Input("mixed", "features"), Input("mixed", "weight"), Input("mixed", "bias"));
         var labels = new MixedLabels(LossFixture.Load("mixed", "inputs", "first"), LossFixture.Load("mixed", "inputs", "second"), LossFixture.Load("mixed", "inputs", "lambda"));
         var loss = new CamLossFunction(new CamLossFunction.Options { Distance = Distance(distance) });
         using var result = loss.Compute(features, weight, Head(features, weight, bias), labels, LossFixture.Number("mixed", "alpha"));
-        result.Total.Backward();
+        result.Total.backward();
 
         var what = $"mixed/{distance}";
         Parity.Value(LossFixture.Number("mixed", distance, "total"), result.Total, $"{what} total");
         Parity.Value(LossFixture.Number("mixed", distance, "ce"), result.CrossEntropy, $"{what} ce");
         Parity.Value(LossFixture.Number("mixed", distance, "cam"), result.Cam, $"{what} cam");
-        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_features"), features.Grad, $"{what} dL/dF");
-        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_weight"), weight.Grad, $"{what} dL/dW");
-        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_bias"), bias.Grad, $"{what} dL/db");
+        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_features"), features.grad, $"{what} dL/dF");
+        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_weight"), weight.grad, $"{what} dL/dW");
+        Parity.Gradient(LossFixture.Load("mixed", distance, "grad_bias"), bias.grad, $"{what} dL/db");
     }
 
     [TestMethod]
@@ -57,31 +58,31 @@ public sealed class CamLossTests
     [DataRow(MapDistance.L2)]
     public void CamTerm_Backward_ClassifierWeightGetsExactlyZeroGradient(MapDistance distance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(8, 5, 4, 4, 7);
-        features.RequiresGradInPlace();
-        weight.RequiresGradInPlace();
-        new CamLossFunction(new CamLossFunction.Options { Distance = distance }).CamTerm(features, weight, labels).Backward();
-        Assert.IsTrue(weight.Grad is null || weight.Grad.Abs().Sum().ToDouble() == 0, "L_cam must not reach W");
-        Assert.IsTrue(features.Grad!.Abs().Sum().ToDouble() > 0, "L_cam reaches the backbone");
+        features.requires_grad_();
+        weight.requires_grad_();
+        new CamLossFunction(new CamLossFunction.Options { Distance = distance }).CamTerm(features, weight, labels).backward();
+        Assert.IsTrue(weight.grad is null || weight.grad.abs().sum().item<float>() == 0, "L_cam must not reach W");
+        Assert.IsTrue(features.grad!.abs().sum().item<float>() > 0, "L_cam reaches the backbone");
     }
 
     [TestMethod]
     public void Compute_Backward_ClassifierWeightGradientIsTheCrossEntropyGradient()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(8, 5, 4, 4, 7);
-        features.RequiresGradInPlace();
-        weight.RequiresGradInPlace();
+        features.requires_grad_();
+        weight.requires_grad_();
         using (var result = new CamLossFunction().Compute(features, weight, Head(features, weight, null), labels, alpha: 3))
         {
-            result.Total.Backward();
+            result.Total.backward();
         }
 
-        var withCam = weight.Grad!.Clone();
-        weight.ClearGrad();
-        Functional.CrossEntropy(Head(features, weight, null), labels).Backward();
-        Assert.IsTrue(withCam.AllClose(weight.Grad!, rtol: 1e-6, atol: 1e-9), "dL/dW of CAM-loss equals dL_ce/dW");
+        var withCam = weight.grad!.clone();
+        weight.grad = null;
+        nn.functional.cross_entropy(Head(features, weight, null), labels).backward();
+        Assert.IsTrue(withCam.allclose(weight.grad!, rtol: 1e-6, atol: 1e-9), "dL/dW of CAM-loss equals dL_ce/dW");
     }
 
     [TestMethod]
@@ -89,12 +90,12 @@ public sealed class CamLossTests
     [DataRow(MapDistance.L2)]
     public void CamTerm_TargetRowsPositiveConstant_IsZero(MapDistance distance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(6, 5, 4, 4, 3);
-        labels = Tensor.RandInt(0, 2, [6]);   // every label is 0 or 1: give both a positive constant row
-        weight.Select(0, 0).Fill(0.7);
-        weight.Select(0, 1).Fill(2.5);
-        var cam = new CamLossFunction(new CamLossFunction.Options { Distance = distance }).CamTerm(features, weight, labels).ToDouble();
+        labels = torch.randint(0, 2, [6]);   // every label is 0 or 1: give both a positive constant row
+        weight.select(0, 0).fill_(0.7);
+        weight.select(0, 1).fill_(2.5);
+        var cam = new CamLossFunction(new CamLossFunction.Options { Distance = distance }).CamTerm(features, weight, labels).item<float>();
         Assert.AreEqual(0.0, cam, 1e-6, "CAM_y = c·CAAM normalises to N(CAAM)");
     }
 
@@ -103,100 +104,100 @@ public sealed class CamLossTests
     [DataRow(MapDistance.L2)]
     public void CamTerm_PositiveScalingOfFeaturesOrWeight_IsUnchanged(MapDistance distance)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(8, 6, 5, 5, 9);
         var loss = new CamLossFunction(new CamLossFunction.Options { Distance = distance });
-        var reference = loss.CamTerm(features, weight, labels).ToDouble();
+        var reference = loss.CamTerm(features, weight, labels).item<float>();
         Assert.IsTrue(reference > 0.01, "a non-trivial case");
-        Assert.AreEqual(reference, loss.CamTerm(features * 13.0, weight, labels).ToDouble(), 1e-6 * reference, "features × 13");
-        Assert.AreEqual(reference, loss.CamTerm(features * 0.02, weight, labels).ToDouble(), 1e-6 * reference, "features × 0.02");
-        Assert.AreEqual(reference, loss.CamTerm(features, weight * 4.0, labels).ToDouble(), 1e-6 * reference, "W × 4");
-        Assert.AreEqual(reference, loss.CamTerm(features, weight * 0.001, labels).ToDouble(), 1e-6 * reference, "W × 0.001");
+        Assert.AreEqual(reference, loss.CamTerm(features * 13.0, weight, labels).item<float>(), 1e-6 * reference, "features × 13");
+        Assert.AreEqual(reference, loss.CamTerm(features * 0.02, weight, labels).item<float>(), 1e-6 * reference, "features × 0.02");
+        Assert.AreEqual(reference, loss.CamTerm(features, weight * 4.0, labels).item<float>(), 1e-6 * reference, "W × 4");
+        Assert.AreEqual(reference, loss.CamTerm(features, weight * 0.001, labels).item<float>(), 1e-6 * reference, "W × 0.001");
     }
 
     [TestMethod]
     public void CamTerm_OneByOneMaps_IsZeroWithoutNaN()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(4, 5, 1, 1, 3);
-        features.RequiresGradInPlace();
+        features.requires_grad_();
         var cam = new CamLossFunction().CamTerm(features, weight, labels);
-        cam.Backward();
-        Assert.AreEqual(0.0, cam.ToDouble());
-        Assert.AreEqual(1.0, features.Grad!.IsFinite().All().ToDouble());
+        cam.backward();
+        Assert.AreEqual(0.0, cam.item<float>());
+        Assert.IsTrue(features.grad!.isfinite().all().item<bool>());
     }
 
     [TestMethod]
     public void Compute_AlphaZero_TotalIsCrossEntropyAndCamIsReportedWithoutGraph()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(4, 5, 3, 3, 3);
-        features.RequiresGradInPlace();
+        features.requires_grad_();
         using var result = new CamLossFunction().Compute(features, weight, Head(features, weight, null), labels, alpha: 0);
-        Assert.AreEqual(result.CrossEntropy.ToDouble(), result.Total.ToDouble());
-        Assert.IsTrue(result.Cam.ToDouble() > 0);
-        Assert.IsFalse(result.Cam.RequiresGrad, "no graph is recorded for a term with zero weight");
-        Assert.IsTrue(result.Total.RequiresGrad);
+        Assert.AreEqual(result.CrossEntropy.item<float>(), result.Total.item<float>());
+        Assert.IsTrue(result.Cam.item<float>() > 0);
+        Assert.IsFalse(result.Cam.requires_grad, "no graph is recorded for a term with zero weight");
+        Assert.IsTrue(result.Total.requires_grad);
     }
 
     [TestMethod]
     public void Compute_MixedLabelsWithLambdaOne_EqualsHardLabels()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(8, 5, 3, 3, 4);
         var logits = Head(features, weight, null);
-        var other = Tensor.RandInt(0, 5, [8]);
+        var other = torch.randint(0, 5, [8]);
         var loss = new CamLossFunction();
         using var hard = loss.Compute(features, weight, logits, labels, 3);
         using var mixed = loss.Compute(features, weight, logits, new MixedLabels(labels, other, 1.0), 3);
-        Assert.AreEqual(hard.Total.ToDouble(), mixed.Total.ToDouble(), 1e-6);
-        Assert.AreEqual(hard.Cam.ToDouble(), mixed.Cam.ToDouble(), 1e-6);
+        Assert.AreEqual(hard.Total.item<float>(), mixed.Total.item<float>(), 1e-6);
+        Assert.AreEqual(hard.Cam.item<float>(), mixed.Cam.item<float>(), 1e-6);
     }
 
     [TestMethod]
     public void Compute_MixedLabelsSharedLambda_EqualsPerSampleLambda()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(8, 5, 3, 3, 4);
         var logits = Head(features, weight, null);
-        var other = Tensor.RandInt(0, 5, [8]);
+        var other = torch.randint(0, 5, [8]);
         var loss = new CamLossFunction();
         using var shared = loss.Compute(features, weight, logits, new MixedLabels(labels, other, 0.3), 2);
-        using var perSample = loss.Compute(features, weight, logits, new MixedLabels(labels, other, Tensor.Full([8], 0.3)), 2);
-        Assert.AreEqual(perSample.Total.ToDouble(), shared.Total.ToDouble(), 1e-6);
-        Assert.AreEqual(perSample.Cam.ToDouble(), shared.Cam.ToDouble(), 1e-6);
+        using var perSample = loss.Compute(features, weight, logits, new MixedLabels(labels, other, torch.full([8], 0.3)), 2);
+        Assert.AreEqual(perSample.Total.item<float>(), shared.Total.item<float>(), 1e-6);
+        Assert.AreEqual(perSample.Cam.item<float>(), shared.Cam.item<float>(), 1e-6);
     }
 
     [TestMethod]
     public void Compute_InsideScope_ReleasesEveryIntermediate()
     {
-        var before = Tensor.LiveHandleCount;
-        using (var scope = new TensorScope())
+        var before = Tensor.TotalCount;
+        using (var scope = torch.NewDisposeScope())
         {
             var (features, weight, labels) = RandomBatch(4, 5, 3, 3, 3);
-            features.RequiresGradInPlace();
+            features.requires_grad_();
             var logits = Head(features, weight, null);
-            var inputs = Tensor.LiveHandleCount;
+            var inputs = Tensor.TotalCount;
             using (var result = new CamLossFunction().Compute(features, weight, logits, labels, 3))
             {
                 CollectionAssert.AreEqual(new[] { "total", "ce", "cam" }, result.Parts.Select(p => p.Key).ToArray());
-                Assert.AreEqual(inputs + 3, Tensor.LiveHandleCount, "only the three results outlive the call");
-                result.Total.Backward();
+                Assert.AreEqual(inputs + 3, Tensor.TotalCount, "only the three results outlive the call");
+                result.Total.backward();
             }
 
-            Assert.AreEqual(inputs, Tensor.LiveHandleCount, "disposing the result releases its parts");
+            Assert.AreEqual(inputs, Tensor.TotalCount, "disposing the result releases its parts");
         }
 
-        Assert.AreEqual(before, Tensor.LiveHandleCount);
+        Assert.AreEqual(before, Tensor.TotalCount);
     }
 
     [TestMethod]
     public void Compute_LabelsOfAnotherBatchSize_ThrowsNamingShapes()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, _) = RandomBatch(4, 5, 3, 3, 3);
         var error = Assert.ThrowsExactly<ArgumentException>(() =>
-            new CamLossFunction().Compute(features, weight, Tensor.Zeros([4, 3]), Tensor.Zeros([5], ScalarType.Int64), 3));
+            new CamLossFunction().Compute(features, weight, torch.zeros([4, 3]), torch.zeros([5], ScalarType.Int64), 3));
         StringAssert.Contains(error.Message, "[5]");
         StringAssert.Contains(error.Message, "B = 4");
     }
@@ -204,9 +205,9 @@ public sealed class CamLossTests
     [TestMethod]
     public void Compute_LogitsOfAnotherClassCount_ThrowsNamingShapes()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(4, 5, 3, 3, 3);
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new CamLossFunction().Compute(features, weight, Tensor.Zeros([4, 7]), labels, 3));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new CamLossFunction().Compute(features, weight, torch.zeros([4, 7]), labels, 3));
         StringAssert.Contains(error.Message, "[4, 7]");
         StringAssert.Contains(error.Message, "[4, 3]");
     }
@@ -214,7 +215,7 @@ public sealed class CamLossTests
     [TestMethod]
     public void Compute_NegativeAlpha_Throws()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (features, weight, labels) = RandomBatch(2, 3, 2, 2, 3);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new CamLossFunction().Compute(features, weight, Head(features, weight, null), labels, -1));
     }
@@ -224,12 +225,12 @@ public sealed class CamLossTests
     internal static MapDistance Distance(string name) => name == "l1" ? MapDistance.L1 : MapDistance.L2;
 
     /// <summary>The classifier head of METHOD.md: <c>z = GAP(F) Wᵀ + b</c>.</summary>
-    internal static Tensor Head(Tensor features, Tensor weight, Tensor? bias) => Functional.Linear(features.Mean([2, 3]), weight, bias);
+    internal static Tensor Head(Tensor features, Tensor weight, Tensor? bias) => nn.functional.linear(features.mean([2, 3]), weight, bias);
 
     /// <summary>Post-ReLU features, a weight with negative entries, labels; seeded.</summary>
     internal static (Tensor Features, Tensor Weight, Tensor Labels) RandomBatch(long batch, long channels, long height, long width, long classes)
     {
-        TorchRuntime.ManualSeed(1234);
-        return (Tensor.Randn([batch, channels, height, width]).Relu(), Tensor.Randn([classes, channels]), Tensor.RandInt(0, classes, [batch]));
+        torch.manual_seed(1234);
+        return (torch.randn([batch, channels, height, width]).relu(), torch.randn([classes, channels]), torch.randint(0, classes, [batch]));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.CamLoss.Losses;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Losses;
 
@@ -16,14 +17,14 @@ public sealed class DistillationTests
     [DataRow("distillation_up", DistillationMethod.Ccm)]
     public void Compute_FixtureCase_MatchesPyTorchValuesAndGradients(string name, DistillationMethod method)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (student, teacher, sf, sw, sb) = Networks(name);
         var labels = LossFixture.Load(name, "inputs", "labels");
         var loss = new DistillationLoss(new DistillationLoss.Options { Method = method });
         var key = method.ToString().ToLowerInvariant();
         Assert.AreEqual(LossFixture.Number(name, key, "gamma"), loss.Gamma, "the method's default γ");
         using var result = loss.Compute(student, teacher, labels);
-        result.Total.Backward();
+        result.Total.backward();
 
         var what = $"{name}/{key}";
         Parity.Value(LossFixture.Number(name, key, "total"), result.Total, $"{what} total");
@@ -38,9 +39,9 @@ public sealed class DistillationTests
             Parity.Value(LossFixture.Number(name, key, "transfer"), result.Transfer!, $"{what} transfer");
         }
 
-        Parity.Gradient(LossFixture.Load(name, key, "grad_features"), sf.Grad, $"{what} dL/dF_S");
-        Parity.Gradient(LossFixture.Load(name, key, "grad_weight"), sw.Grad, $"{what} dL/dW_S");
-        Parity.Gradient(LossFixture.Load(name, key, "grad_bias"), sb.Grad, $"{what} dL/db_S");
+        Parity.Gradient(LossFixture.Load(name, key, "grad_features"), sf.grad, $"{what} dL/dF_S");
+        Parity.Gradient(LossFixture.Load(name, key, "grad_weight"), sw.grad, $"{what} dL/dW_S");
+        Parity.Gradient(LossFixture.Load(name, key, "grad_bias"), sb.grad, $"{what} dL/db_S");
     }
 
     [TestMethod]
@@ -49,7 +50,7 @@ public sealed class DistillationTests
     [DataRow(DistillationMethod.Ccm)]
     public void Compute_TeacherInputs_ReceiveNoGradient(DistillationMethod method)
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (student, _, _, _, _) = Networks("distillation_down");
         var tf = LossFixture.Leaf("distillation_down", "inputs", "teacher_features");
         var tw = LossFixture.Leaf("distillation_down", "inputs", "teacher_weight");
@@ -57,29 +58,29 @@ public sealed class DistillationTests
         var teacher = new ClassifierOutputs(CamLossTests.Head(tf, tw, tb), tf, tw);
         using var result = new DistillationLoss(new DistillationLoss.Options { Method = method })
             .Compute(student, teacher, LossFixture.Load("distillation_down", "inputs", "labels"));
-        result.Total.Backward();
-        Assert.IsNull(tf.Grad, "teacher features");
-        Assert.IsNull(tw.Grad, "teacher weight");
-        Assert.IsNull(tb.Grad, "teacher bias (through the teacher's logits)");
+        result.Total.backward();
+        Assert.IsNull(tf.grad, "teacher features");
+        Assert.IsNull(tw.grad, "teacher weight");
+        Assert.IsNull(tb.grad, "teacher bias (through the teacher's logits)");
     }
 
     [TestMethod]
     public void KnowledgeDistillation_IdenticalLogits_IsZero()
     {
-        using var scope = new TensorScope();
-        TorchRuntime.ManualSeed(3);
-        var logits = Tensor.Randn([16, 10]) * 5;
-        Assert.AreEqual(0.0, DistillationTerms.KnowledgeDistillation(logits, logits.Clone()).ToDouble(), 1e-6);
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var logits = torch.randn([16, 10]) * 5;
+        Assert.AreEqual(0.0, DistillationTerms.KnowledgeDistillation(logits, logits.clone()).item<float>(), 1e-6);
     }
 
     [TestMethod]
     public void KnowledgeDistillation_Temperature_ScalesAsTauSquaredKl()
     {
-        using var scope = new TensorScope();
-        TorchRuntime.ManualSeed(3);
-        var (student, teacher) = (Tensor.Randn([8, 5]), Tensor.Randn([8, 5]));
-        var kl = Functional.KlDiv(Functional.LogSoftmax(student / 2.0, 1), Functional.Softmax(teacher / 2.0, 1)).ToDouble();
-        Assert.AreEqual(4 * kl, DistillationTerms.KnowledgeDistillation(student, teacher, temperature: 2).ToDouble(), 1e-6);
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var (student, teacher) = (torch.randn([8, 5]), torch.randn([8, 5]));
+        var kl = (nn.functional.kl_div(nn.functional.log_softmax(student / 2.0, 1), nn.functional.softmax(teacher / 2.0, 1), log_target: false, reduction: nn.Reduction.Sum) / 8).item<float>();   // batchmean
+        Assert.AreEqual(4 * kl, DistillationTerms.KnowledgeDistillation(student, teacher, temperature: 2).item<float>(), 1e-6);
     }
 
     [TestMethod]
@@ -99,33 +100,33 @@ public sealed class DistillationTests
     [TestMethod]
     public void AttentionTransfer_StudentWeightNotDetached_WeightReceivesGradient()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (_, _, sf, sw, _) = Networks("distillation_down");
         var tf = LossFixture.Load("distillation_down", "inputs", "teacher_features");
         var tw = LossFixture.Load("distillation_down", "inputs", "teacher_weight");
         var labels = LossFixture.Load("distillation_down", "inputs", "labels");
-        DistillationTerms.AttentionTransfer(sf, sw, tf, tw, labels).Backward();
-        Assert.IsNull(sw.Grad, "detached by default");
-        DistillationTerms.AttentionTransfer(sf, sw, tf, tw, labels, detachStudentWeight: false).Backward();
-        Assert.IsTrue(sw.Grad!.Abs().Sum().ToDouble() > 0);
+        DistillationTerms.AttentionTransfer(sf, sw, tf, tw, labels).backward();
+        Assert.IsNull(sw.grad, "detached by default");
+        DistillationTerms.AttentionTransfer(sf, sw, tf, tw, labels, detachStudentWeight: false).backward();
+        Assert.IsTrue(sw.grad!.abs().sum().item<float>() > 0);
     }
 
     [TestMethod]
     public void CamMatching_StudentCaamEqualsTeacherCam_IsZero()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (_, _, sf, _, _) = Networks("distillation_down");
         var labels = LossFixture.Load("distillation_down", "inputs", "labels");
-        var teacherWeight = Tensor.Full([10, 4], 0.5);   // teacher = student features, every class row constant
-        Assert.AreEqual(0.0, DistillationTerms.CamMatching(sf, sf * 2.0, teacherWeight, labels).ToDouble(), 1e-6);
+        var teacherWeight = torch.full([10, 4], 0.5);   // teacher = student features, every class row constant
+        Assert.AreEqual(0.0, DistillationTerms.CamMatching(sf, sf * 2.0, teacherWeight, labels).item<float>(), 1e-6);
     }
 
     [TestMethod]
     public void CamMatching_TeacherBatchDiffers_ThrowsNamingShapes()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var error = Assert.ThrowsExactly<ArgumentException>(() => DistillationTerms.CamMatching(
-            Tensor.Zeros([4, 3, 4, 4]), Tensor.Zeros([5, 6, 8, 8]), Tensor.Zeros([10, 6]), Tensor.Zeros([4], ScalarType.Int64)));
+            torch.zeros([4, 3, 4, 4]), torch.zeros([5, 6, 8, 8]), torch.zeros([10, 6]), torch.zeros([4], ScalarType.Int64)));
         StringAssert.Contains(error.Message, "[5, 6, 8, 8]");
         StringAssert.Contains(error.Message, "[4, 3, 4, 4]");
     }
@@ -133,7 +134,7 @@ public sealed class DistillationTests
     [TestMethod]
     public void Compute_AtWithoutStudentWeight_ThrowsNamingIt()
     {
-        using var scope = new TensorScope();
+        using var scope = torch.NewDisposeScope();
         var (student, teacher, _, _, _) = Networks("distillation_down");
         var error = Assert.ThrowsExactly<ArgumentException>(() =>
             new DistillationLoss(new DistillationLoss.Options { Method = DistillationMethod.At })

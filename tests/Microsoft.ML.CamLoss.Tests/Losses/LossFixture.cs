@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.CamLoss.Torch;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Losses;
 
@@ -18,5 +18,5 @@ public static class LossFixture
     public static Tensor Load(params string[] path) => Fixture.Tensor(path);
 
     /// <summary>A float input at a path, as a leaf that requires grad.</summary>
-    public static Tensor Leaf(params string[] path) => Load(path).RequiresGradInPlace();
+    public static Tensor Leaf(params string[] path) => Load(path).requires_grad_();
 }

@@ -1,5 +1,6 @@
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Losses;
 
@@ -20,7 +21,7 @@ public static class Parity
     /// <summary>A scalar tensor against the reference value.</summary>
     public static double Value(double expected, Tensor actual, string what)
     {
-        var value = actual.ToDouble();
+        var value = actual.item<float>();
         var error = expected == 0 ? Math.Abs(value) : Math.Abs(value - expected) / Math.Abs(expected);
         Record(error, what, gradient: false);
         Assert.IsTrue(error <= ValueTolerance, $"{what}: {value} vs expected {expected} (relative error {error:E2} > {ValueTolerance:E0})");
@@ -40,10 +41,12 @@ public static class Parity
     /// <summary>The relative error, as defined above.</summary>
     public static double RelativeError(Tensor expected, Tensor actual)
     {
-        using var e = expected.To(ScalarType.Float64);
-        using var a = actual.To(ScalarType.Float64);
-        var ev = e.ToArray<double>();
-        var av = a.ToArray<double>();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var e = expected.detach().to(ScalarType.Float64).contiguous();
+        var a = actual.detach().to(ScalarType.Float64).contiguous();
+        var ev = e.data<double>().ToArray();
+        var av = a.data<double>().ToArray();
         double scale = 0, worst = 0;
         for (var i = 0; i < ev.Length; i++)
         {
@@ -56,7 +59,7 @@ public static class Parity
 
     private static double Compare(Tensor expected, Tensor actual, string what, bool gradient)
     {
-        CollectionAssert.AreEqual(expected.Shape, actual.Shape, $"{what}: shape");
+        CollectionAssert.AreEqual(expected.shape, actual.shape, $"{what}: shape");
         var error = RelativeError(expected, actual);
         Record(error, what, gradient);
         var tolerance = gradient ? GradientTolerance : ValueTolerance;

@@ -1,7 +1,8 @@
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Models;
 
@@ -14,21 +15,21 @@ public sealed class ModuleWeightsTests
         var path = Path.Combine(Path.GetTempPath(), $"camloss-{Guid.NewGuid():N}.weights");
         try
         {
-            using var scope = new TensorScope();
-            TorchRuntime.ManualSeed(3);
+            using var scope = torch.NewDisposeScope();
+            torch.manual_seed(3);
             using var trained = new CifarResNet(20);
-            trained.Forward(Tensor.Randn([4, 3, 32, 32])).Dispose();   // moves the BatchNorm running statistics
-            trained.Eval();
+            trained.forward(torch.randn([4, 3, 32, 32])).Dispose();   // moves the BatchNorm running statistics
+            trained.eval();
             trained.SaveWeights(path);
 
             using var restored = new CifarResNet(20);
             restored.LoadWeights(path);
-            restored.Eval();
-            var x = Tensor.Randn([2, 3, 32, 32]);
-            using var a = trained.Forward(x);
-            using var b = restored.Forward(x);
-            Assert.IsTrue(a.Logits.AllClose(b.Logits, 0, 0), "bit-identical logits after the round trip");
-            Assert.AreEqual(1L, restored.Bn1.NumBatchesTracked!.ToInt64());
+            restored.eval();
+            var x = torch.randn([2, 3, 32, 32]);
+            using var a = trained.forward(x);
+            using var b = restored.forward(x);
+            TensorAssert.Equal(a.Logits, b.Logits, "bit-identical logits after the round trip");
+            Assert.AreEqual(1L, restored.Bn1.num_batches_tracked!.item<long>());
         }
         finally
         {

@@ -4,9 +4,9 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 
@@ -178,7 +178,7 @@ public sealed class BadInputTests
         private int _seen;
 
         public Tensor Apply(Tensor image, SeededRandom random) =>
-            Interlocked.Increment(ref _seen) > count ? image * double.NaN : image.Clone();
+            Interlocked.Increment(ref _seen) > count ? image * double.NaN : image.clone();
 
         public IReadOnlyList<IImageTransform> ForScoring() => [];
     }

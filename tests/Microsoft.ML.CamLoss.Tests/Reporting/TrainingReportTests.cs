@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Reporting;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Reporting;
@@ -86,8 +86,9 @@ public sealed class TrainingReportTests
         foreach (var picture in pictures)
         {
             var bytes = Convert.FromBase64String(((string)picture.Attribute("src")!)["data:image/png;base64,".Length..]);
-            using var scope = new TensorScope();
-            CollectionAssert.AreEqual(new long[] { 128, (4 * 128) + (3 * ExplanationGallery.TileGap), 3 }, ImageDecoder.Decode(bytes).Shape);
+            using var scope = torch.NewDisposeScope();
+            var decoded = Microsoft.ML.CamLoss.Data.ImageDecoding.DecodeRgb(bytes, "gallery row");
+            CollectionAssert.AreEqual(new long[] { 128, (4 * 128) + (3 * ExplanationGallery.TileGap), 3 }, decoded.shape);
         }
     }
 

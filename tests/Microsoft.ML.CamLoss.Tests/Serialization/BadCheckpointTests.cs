@@ -56,14 +56,14 @@ public sealed class BadCheckpointTests
     public void Load_EveryTruncation_ThrowsCheckpointFormatExceptionNeverAnotherError(string fixture)
     {
         var bytes = File.ReadAllBytes(CheckpointFixtures.PathOf(fixture));
-        var live = Microsoft.ML.CamLoss.Torch.Tensor.LiveHandleCount;
+        var live = TorchSharp.torch.Tensor.TotalCount;
         for (var length = 0; length < bytes.Length; length += 7)
         {
             var path = CraftedCheckpoints.Bytes("cut_" + fixture, bytes[..length]);
             Assert.ThrowsExactly<CheckpointFormatException>(() => PyTorchCheckpoint.Load(path), $"cut at {length} of {bytes.Length} bytes");
         }
 
-        Assert.AreEqual(live, Microsoft.ML.CamLoss.Torch.Tensor.LiveHandleCount, "failed loads release what they built");
+        Assert.AreEqual(live, TorchSharp.torch.Tensor.TotalCount, "failed loads release what they built");
     }
 
     [TestMethod]

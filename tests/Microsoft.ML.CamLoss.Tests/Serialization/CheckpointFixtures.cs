@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Serialization;
@@ -32,11 +33,11 @@ public static class CheckpointFixtures
     /// <summary>Same dtype, shape and bytes as PyTorch wrote; same strides too when <paramref name="strides"/>.</summary>
     public static void AssertBitExact(JsonElement expected, Tensor actual, string what, bool strides = true)
     {
-        Assert.AreEqual(expected.GetProperty("dtype").GetString(), PythonName(actual.DType), $"{what}: dtype");
-        CollectionAssert.AreEqual(Longs(expected.GetProperty("shape")), actual.Shape, $"{what}: shape");
+        Assert.AreEqual(expected.GetProperty("dtype").GetString(), PythonName(actual.dtype), $"{what}: dtype");
+        CollectionAssert.AreEqual(Longs(expected.GetProperty("shape")), actual.shape, $"{what}: shape");
         if (strides && actual.NumberOfElements > 0)
         {
-            CollectionAssert.AreEqual(Longs(expected.GetProperty("strides")), actual.Strides, $"{what}: strides");
+            CollectionAssert.AreEqual(Longs(expected.GetProperty("strides")), actual.stride(), $"{what}: strides");
         }
 
         Assert.AreEqual(expected.GetProperty("hex").GetString(), Convert.ToHexStringLower(TensorBytes.ToLittleEndian(actual)), $"{what}: bytes");
@@ -85,7 +86,7 @@ public static class CheckpointFixtures
         ScalarType.BFloat16 => "bfloat16",
         ScalarType.Int64 => "int64",
         ScalarType.Int32 => "int32",
-        ScalarType.UInt8 => "uint8",
+        ScalarType.Byte => "uint8",
         ScalarType.Bool => "bool",
         _ => dtype.ToString(),
     };

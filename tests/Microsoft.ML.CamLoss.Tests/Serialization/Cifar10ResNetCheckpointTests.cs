@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Serialization;
-using Microsoft.ML.CamLoss.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Serialization;
@@ -31,17 +32,17 @@ public sealed class Cifar10ResNetCheckpointTests
         state.UseThenDispose(_ =>
         {
             CollectionAssert.AreEqual(expected.Select(e => e.Name).ToList(), state.Keys.ToList(), "keys without 'module.', in file order");
-            using var scope = new TensorScope();
+            using var scope = torch.NewDisposeScope();
             foreach (var entry in expected)
             {
                 var tensor = state[entry.Name];
                 var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray();
-                CollectionAssert.AreEqual(shape, tensor.Shape, $"{entry.Name}: shape");
-                Assert.AreEqual(entry.Value.GetProperty("dtype").GetString(), tensor.DType == ScalarType.Float32 ? "float32" : tensor.DType.ToString(), $"{entry.Name}: dtype");
+                CollectionAssert.AreEqual(shape, tensor.shape, $"{entry.Name}: shape");
+                Assert.AreEqual(entry.Value.GetProperty("dtype").GetString(), tensor.dtype == ScalarType.Float32 ? "float32" : tensor.dtype.ToString(), $"{entry.Name}: dtype");
 
-                var values = tensor.To(ScalarType.Float64);
-                var sum = values.Sum().ToDouble();
-                var sumOfSquares = (values * values).Sum().ToDouble();
+                var values = tensor.to(ScalarType.Float64);
+                var sum = values.sum().item<double>();
+                var sumOfSquares = (values * values).sum().item<double>();
                 var expectedSum = entry.Value.GetProperty("sum").GetDouble();
                 var expectedSquares = entry.Value.GetProperty("sum_of_squares").GetDouble();
 
