@@ -11,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Benchmarks;
 /// process that only loads libtorch, builds the model and runs the steps. Three sides: ours (this
 /// program in child mode with our <see cref="CifarResNet"/>, <c>VmHWM</c>), the plain TorchSharp
 /// network (<see cref="PlainCifarResNet"/>, same child mode) and the PyTorch twin
-/// (Twins/memory_step.py, <c>getrusage(RUSAGE_SELF).ru_maxrss</c>). Each side also reports its peak
+/// (Twins/memory_step.py, also <c>VmHWM</c>). Each side also reports its peak
 /// before the model was built (runtime + libtorch loaded), so the table can show what the training
 /// itself adds. Rounds alternate; medians.
 /// </summary>

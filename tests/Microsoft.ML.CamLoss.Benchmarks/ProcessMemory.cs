@@ -5,7 +5,7 @@ namespace Microsoft.ML.CamLoss.Benchmarks;
 /// <summary>This process's memory as the kernel counts it (<c>/proc/self/status</c>), in MiB.</summary>
 internal static class ProcessMemory
 {
-    /// <summary>Peak resident set size so far (<c>VmHWM</c>): what <c>getrusage(RUSAGE_SELF).ru_maxrss</c> reports.</summary>
+    /// <summary>Peak resident set size so far (<c>VmHWM</c>), read the same way by the PyTorch twins.</summary>
     public static double PeakResidentMb => Read("VmHWM:");
 
     /// <summary>Resident set size now (<c>VmRSS</c>).</summary>

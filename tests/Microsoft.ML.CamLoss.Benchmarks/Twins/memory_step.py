@@ -1,10 +1,11 @@
 """PyTorch twin of the C# peak-memory case (PeakMemory.cs): a fresh process that imports torch,
 builds the CIFAR ResNet-20 and runs `steps` training steps (SGD momentum, cross-entropy) on a
-random batch. Prints one JSON line: {"baseline_mb": ru_maxrss after `import torch`, before the
-model, "peak_mb": ru_maxrss at the end} (ru_maxrss is in KiB on Linux; reported in MiB)."""
+random batch. Prints one JSON line: {"baseline_mb": the peak resident size after `import torch`,
+before the model, "peak_mb": the peak at the end}, both VmHWM from /proc/self/status in MiB, as the C#
+side reads them. (Not getrusage's ru_maxrss: after fork + exec it still holds the parent's resident
+size at the fork, which makes the twin look as large as the benchmark process that started it.)"""
 import json
 import os
-import resource
 import sys
 
 import torch
@@ -16,7 +17,11 @@ from twin_timing import parser, setup  # noqa: E402
 
 
 def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 p = parser()
