@@ -15,7 +15,7 @@ internal sealed class PredictCommand : CliCommand
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly ModelOptions _model = new();
-    private readonly Argument<string[]> _images = new("image") { Description = "Image files to classify (JPEG, PNG, BMP, WebP, TIFF).", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _images = new("image") { Description = "Image files to classify (JPEG, PNG, BMP, WebP, GIF, PNM).", Arity = ArgumentArity.OneOrMore };
     private readonly Option<int?> _top = CliOptions.Value<int>("--top", "How many labels to show per image, most probable first (default 5).", "k", "-k");
     private readonly Option<string?> _cam = CliOptions.Text("--cam", "Also write, per image, a PNG of the predicted class's CAM over the image into this folder.", "dir");
     private readonly Option<double?> _opacity = CliOptions.Value<double>("--opacity", "Weight of the CAM colours over the image, 0 to 1 (default 0.5).", "a");
