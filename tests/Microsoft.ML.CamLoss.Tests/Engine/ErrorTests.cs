@@ -167,6 +167,21 @@ public sealed class ErrorTests
         AssertForwardWorks(network);
     }
 
+    [TestMethod]
+    public void TorchErrors_LinearShapeMismatch_BecomesOneLineTorchExceptionAndTheNextCallWorks()
+    {
+        // The translation every public entry point uses (TorchErrors.Run), on a linear layer fed the wrong width.
+        using var scope = torch.NewDisposeScope();
+        using var linear = nn.Linear(8, 4);
+
+        var error = AssertOneLineError(() => TorchErrors.Run(() => linear.forward(torch.zeros(2, 5)), "Linear head"));
+
+        Assert.IsInstanceOfType<TorchException>(error);
+        StringAssert.StartsWith(error.Message, "Linear head: ");
+        StringAssert.Contains(error.Message, "2x5");
+        CollectionAssert.AreEqual(new long[] { 2, 4 }, linear.forward(torch.zeros(2, 8)).shape, "the next call works");
+    }
+
     /// <summary>
     /// Runs <paramref name="action"/> and requires exactly a <typeparamref name="TException"/> whose message is one line
     /// without a C++ backtrace.
