@@ -10,7 +10,9 @@ namespace Microsoft.ML.CamLoss.Benchmarks;
 /// On the CUB subset's training JPEGs (../shared/data; skipped when absent):
 /// (a) <see cref="LoaderCase"/>: our <see cref="ImageLoader"/> (SkiaSharp decoding) vs PyTorch's DataLoader
 /// (PIL decoding; there is no plain TorchSharp side: TorchSharp has no image decoder or loader of its own); (b) a
-/// ResNet-18 training step at 224×224 fed by the loader: the fraction of step time spent waiting for data.
+/// ResNet-18 training step at 224×224 fed by the loader: the fraction of step time spent waiting for data, with the
+/// workers' libtorch operations on one thread each (the default) and, to show what that saves, on as many threads as
+/// the training step (every worker's OpenMP team then competes with the training thread's for the same cores).
 /// </summary>
 internal static class LoaderThroughput
 {
@@ -31,16 +33,17 @@ internal static class LoaderThroughput
 
         var data = Cub200.Load(CubRoot, DataSplit.Train);
         new LoaderCase(data, workers, warmup: 3, steps: 60, rounds: 3).Report(threads);
-        TrainWithLoader(data, workers, trainSteps);
+        TrainWithLoader(data, workers, trainSteps, threadsPerWorker: 1);
+        TrainWithLoader(data, workers, trainSteps, threadsPerWorker: threads);
     }
 
-    private static void TrainWithLoader(ImageDataset data, int workers, int steps)
+    private static void TrainWithLoader(ImageDataset data, int workers, int steps, int threadsPerWorker)
     {
         manual_seed(0);
         using var model = Backbones.Create(Architecture.ResNet18, data.Classes.Count);
         model.train();
         using var sgd = optim.SGD(model.parameters(), 0.01, momentum: 0.9, weight_decay: 5e-4);
-        var loader = new ImageLoader(data, Pipeline, new ImageLoaderOptions { BatchSize = 32, Seed = 1, Workers = workers });
+        var loader = new ImageLoader(data, Pipeline, new ImageLoaderOptions { BatchSize = 32, Seed = 1, Workers = workers, ThreadsPerWorker = threadsPerWorker });
         var n = 0;
         var waitedBefore = TimeSpan.Zero;
         var start = 0L;
@@ -66,7 +69,7 @@ internal static class LoaderThroughput
 
         var total = Stopwatch.GetElapsedTime(start);
         var waited = loader.WaitTime - waitedBefore;
-        Console.WriteLine($"ResNet-18 train step (224x224, batch 32) fed by the loader ({workers} workers): {total.TotalMilliseconds / steps:F0} ms/step, waiting for data {waited.TotalMilliseconds / steps:F1} ms/step = {waited / total:P1} of step time");
+        Console.WriteLine($"ResNet-18 train step (224x224, batch 32) fed by the loader ({workers} workers, {threadsPerWorker} intra-op thread(s) each): {total.TotalMilliseconds / steps:F0} ms/step, waiting for data {waited.TotalMilliseconds / steps:F1} ms/step = {waited / total:P1} of step time");
     }
 }
 
