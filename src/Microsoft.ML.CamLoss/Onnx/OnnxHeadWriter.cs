@@ -50,12 +50,12 @@ internal sealed class OnnxHeadWriter(OnnxGraphBuilder graph, OnnxExportOptions o
             var rows = graph.Node("Gather", "cam.rows", [weight, predicted], null, Attribute("axis", 0L));
             var columns = graph.Node("Unsqueeze", "cam.rows.unsqueeze", [rows, graph.Initializer("cam.rows.axes", [2L, 3L], 2)]);
             var weighted = graph.Node("Mul", "cam.weighted", [features.Name, columns]);
-            MapOutput(ChannelSum(weighted, "cam.sum"), options.CamName, "cam", input, mapShape);
+            MapOutput(weighted, options.CamName, "cam", input, mapShape);
         }
 
         if (options.Maps.HasFlag(OnnxMaps.Caam))
         {
-            MapOutput(ChannelSum(features.Name, "caam.sum"), options.CaamName, "caam", input, mapShape);
+            MapOutput(features.Name, options.CaamName, "caam", input, mapShape);
         }
 
         if (options.Maps.HasFlag(OnnxMaps.Cams))
@@ -71,22 +71,21 @@ internal sealed class OnnxHeadWriter(OnnxGraphBuilder graph, OnnxExportOptions o
         }
     }
 
-    /// <summary><c>ReduceSum</c> over the channels of a <c>[N, K, h, w]</c> value: <c>[N, h, w]</c>.</summary>
-    private string ChannelSum(string value, string name) =>
-        graph.Node("ReduceSum", name, [value, graph.Initializer($"{name}.axes", [1L], 1)], null, Attribute("keepdims", 0L));
-
-    /// <summary>Declares a <c>[N, h, w]</c> map an output, resized to the input's <c>H × W</c> first when asked.</summary>
-    private void MapOutput(string map, string output, string name, FeatureMap input, OnnxDimension[] shape)
+    /// <summary>
+    /// Sums a <c>[N, K, h, w]</c> value over its channels (<c>ReduceSum</c>) into the map output <paramref name="output"/>
+    /// <c>[N, h, w]</c>, resized to the input's <c>H × W</c> on the way when asked.
+    /// </summary>
+    private void MapOutput(string value, string output, string name, FeatureMap input, OnnxDimension[] shape)
     {
+        var axis = graph.Initializer($"{name}.axis", [1L], 1);
         if (options.MapResolution == MapResolution.Input)
         {
-            var axis = graph.Initializer($"{name}.axis", [1L], 1);
-            var resized = Resize(graph.Node("Unsqueeze", $"{name}.unsqueeze", [map, axis]), null, name, input);
-            graph.Node("Squeeze", $"{name}.squeeze", [resized, axis], output);
+            var map = graph.Node("ReduceSum", $"{name}.sum", [value, axis], null, Attribute("keepdims", 1L));
+            graph.Node("Squeeze", $"{name}.squeeze", [Resize(map, null, name, input), axis], output);
         }
         else
         {
-            graph.Node("Identity", $"{name}.output", [map], output);
+            graph.Node("ReduceSum", $"{name}.sum", [value, axis], output, Attribute("keepdims", 0L));
         }
 
         graph.Output(output, DataType.Float, shape);

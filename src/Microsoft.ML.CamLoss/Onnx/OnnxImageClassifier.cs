@@ -261,25 +261,29 @@ public sealed class OnnxImageClassifier : IDisposable
     private void CheckMaps(ScoringOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options));
-        var hint = $"Export the model with maps (camloss export --cam feature, or OnnxExportOptions.Maps)";
+        ImageClassificationModel.CamClassIndex(ClassNames, options);
+        const string Export = "export it with maps (camloss export --cam feature, or OnnxExportOptions.Maps)";
         if (options.IncludeCam && options.CamClass is not null && !_outputs.ContainsKey(OnnxNames.Cams))
         {
-            throw new ArgumentException($"{Source} has no Cams output, so it cannot give the CAM of class '{options.CamClass}'. {hint} with every class's CAM (--cams, OnnxMaps.Cams).", nameof(options));
+            throw new ArgumentException(
+                $"{Source} has no Cams output, so it cannot give the CAM of class '{options.CamClass}'; export it with every class's CAM (camloss export --cams, or OnnxMaps.Cams).",
+                nameof(options));
         }
 
         if (options.IncludeCam && !_outputs.ContainsKey(OnnxNames.Cam) && !_outputs.ContainsKey(OnnxNames.Cams))
         {
-            throw new ArgumentException($"{Source} has no Cam output. {hint}.", nameof(options));
+            throw new ArgumentException($"{Source} has no Cam output; {Export}.", nameof(options));
         }
 
         if (options.IncludeCaam && !_outputs.ContainsKey(OnnxNames.Caam))
         {
-            throw new ArgumentException($"{Source} has no Caam output. {hint}.", nameof(options));
+            throw new ArgumentException($"{Source} has no Caam output; {Export}.", nameof(options));
         }
 
         if ((options.IncludeCam || options.IncludeCaam) && options.Resolution == MapResolution.Feature && _mapResolution == MapResolution.Input)
         {
-            throw new ArgumentException($"{Source} outputs its maps at the input's resolution; feature-resolution maps need an export with --cam feature.", nameof(options));
+            throw new ArgumentException(
+                $"{Source} outputs its maps at the input's resolution; feature-resolution maps need an export with camloss export --cam feature (MapResolution.Feature).", nameof(options));
         }
     }
 

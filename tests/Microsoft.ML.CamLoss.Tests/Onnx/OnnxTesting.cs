@@ -2,6 +2,7 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
@@ -109,12 +110,14 @@ internal static class OnnxTesting
         }
     }
 
-    /// <summary>Writes a fresh temporary folder's path (deleted by the caller).</summary>
-    public static string TemporaryFolder()
+    /// <summary>
+    /// A trained-like ResNet-8 (16×16 input) as a model whose scoring preprocessing resizes to 24×24, crops the
+    /// centre 16×16 and normalises with ImageNet's statistics: what a client must reproduce from the metadata.
+    /// </summary>
+    public static ImageClassificationModel Model(params string[] classNames)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"camloss-onnx-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(path);
-        return path;
+        var pipeline = new ImagePipeline().Resize(24, 24).CenterCrop(16).NormalizeImageNet();
+        return new ImageClassificationModel(TrainedLike(Architecture.ResNet8, classNames.Length, 16), Architecture.ResNet8, classNames, pipeline, [3, 16, 16], "Test", [], null);
     }
 
     /// <summary>Asserts that <paramref name="action"/> throws <typeparamref name="T"/> with one line naming <paramref name="mentions"/>; returns the message.</summary>
