@@ -47,6 +47,16 @@ public sealed class ExportCommandTests
     }
 
     [TestMethod]
+    public void Run_ExportHelp_ListsItsOptions()
+    {
+        var run = CliRun.Of("export", "--help").AssertSucceeded();
+        foreach (var option in new[] { "--model", "--onnx", "--cam", "feature, input, none", "--cams", "--keep-batchnorm", "--classes", "--arch", "--normalize", "--resize" })
+        {
+            Assert.Contains(option, run.Stdout);
+        }
+    }
+
+    [TestMethod]
     public void Run_BadExportOrOnnxInput_OneLineErrors()
     {
         using var temp = new TempFolder();

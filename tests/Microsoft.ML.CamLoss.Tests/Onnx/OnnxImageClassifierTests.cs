@@ -72,6 +72,21 @@ public sealed class OnnxImageClassifierTests
     }
 
     [TestMethod]
+    public void Predict_RenamedInputAndOutputs_FoundThroughTheMetadata()
+    {
+        using var model = OnnxTesting.Model(Classes);
+        var options = new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam, InputName = "image", ScoreName = "probabilities", LogitsName = "conv1", CamName = "heat", CaamName = "Score" };
+        using var renamed = new OnnxImageClassifier(OnnxExport.ToBytes(model, options));
+        using var plain = new OnnxImageClassifier(OnnxExport.ToBytes(model, new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam }));
+        var scoring = new ScoringOptions { IncludeCam = true, IncludeCaam = true };
+        var image = FixtureImages.PathOf("rgb.jpg");
+        var (expected, actual) = (plain.Predict(image, scoring), renamed.Predict(image, scoring));
+        CollectionAssert.AreEqual(expected.Score, actual.Score, "an output may take an internal value's name (conv1) or another role's default (Score)");
+        CollectionAssert.AreEqual(expected.Cam!.Values.ToArray(), actual.Cam!.Values.ToArray());
+        CollectionAssert.AreEqual(expected.Caam!.Values.ToArray(), actual.Caam!.Values.ToArray());
+    }
+
+    [TestMethod]
     public void Predict_ManyThreadsAtOnce_SameAnswersAsOneThread()
     {
         using var model = OnnxTesting.Model(Classes);
