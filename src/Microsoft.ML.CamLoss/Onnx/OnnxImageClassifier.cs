@@ -176,6 +176,7 @@ public sealed class OnnxImageClassifier : IDisposable
     /// <summary>Scores a batch of [0, 1] pixels <c>[B, C, H, W]</c> (float32, CPU).</summary>
     private ImagePrediction[] Score(Tensor images, IReadOnlyList<string> sources, ScoringOptions options)
     {
+        using var scope = torch.NewDisposeScope();
         CheckMaps(options);
         var camClass = ImageClassificationModel.CamClassIndex(ClassNames, options);
         CheckSize(images, sources[0]);
