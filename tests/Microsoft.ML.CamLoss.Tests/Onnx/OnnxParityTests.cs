@@ -48,7 +48,7 @@ public sealed class OnnxParityTests
         foreach (var batch in new[] { 1, 8 })
         {
             var pixels = OnnxTesting.Pixels(batch, size);
-            OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(session, pixels), $"{architecture} batch {batch}");
+            TestContext.WriteLine(OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(session, pixels), $"{architecture} batch {batch}"));
         }
 
         TestContext.WriteLine(
@@ -68,7 +68,7 @@ public sealed class OnnxParityTests
         network.eval();
         var bytes = OnnxExport.ToBytes(network, ClassNames(4), OnnxTesting.ImageNetScoring, new OnnxExportOptions { Maps = OnnxMaps.Cam | OnnxMaps.Caam | OnnxMaps.Cams });
         var pixels = OnnxTesting.Pixels(8, size);
-        OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(bytes, pixels), $"{architecture} fresh");
+        TestContext.WriteLine(OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(bytes, pixels), $"{architecture} fresh, batch 8"));
     }
 
     [TestMethod]
@@ -80,7 +80,7 @@ public sealed class OnnxParityTests
         network.eval();
         var bytes = OnnxExport.ToBytes(network, ClassNames(3), OnnxTesting.ImageNetScoring, new OnnxExportOptions { Maps = OnnxMaps.Cam | OnnxMaps.Caam });
         var pixels = OnnxTesting.Pixels(8, 16);
-        OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(bytes, pixels), "ResNet-20 option B");
+        TestContext.WriteLine(OnnxTesting.AssertMatches(OnnxTesting.Reference(network, pixels), OnnxTesting.Run(bytes, pixels), "ResNet-20 option B, batch 8"));
     }
 
     [TestMethod]
@@ -104,11 +104,15 @@ public sealed class OnnxParityTests
         Assert.AreEqual(
             network.modules().OfType<TorchSharp.Modules.BatchNorm2d>().Count(), graph.Node.Count(n => n.OpType == "BatchNormalization"), "every BatchNorm kept as a node");
         TensorAssert.Close(folded[OnnxNames.Score], kept[OnnxNames.Score], 0, 1e-5, $"{architecture}: scores, folded vs kept");
+        var worst = new List<string> { $"Score {(folded[OnnxNames.Score] - kept[OnnxNames.Score]).abs().max().item<float>():E1}" };
         foreach (var name in new[] { OnnxNames.Logits, OnnxNames.Cam, OnnxNames.Caam })
         {
             var scale = kept[name].abs().max().item<float>();
             TensorAssert.Close(folded[name], kept[name], 0, 1e-5 * scale, $"{architecture}: {name}, folded vs kept (1e-5 × max {scale:G3})");
+            worst.Add($"{name} {(folded[name] - kept[name]).abs().max().item<float>() / scale:E1}×max");
         }
+
+        TestContext.WriteLine($"{architecture} folded vs kept BatchNorm, batch 8: max |Δ| {string.Join(", ", worst)}");
     }
 
     [TestMethod]
@@ -132,7 +136,7 @@ public sealed class OnnxParityTests
         expected[OnnxNames.Cams] = torch.nn.functional.interpolate(
             reference[OnnxNames.Cams], [size + 3, size + 3], mode: torch.InterpolationMode.Bilinear, align_corners: false);
         CollectionAssert.AreEqual(new long[] { 2, size + 3, size + 3 }, actual[OnnxNames.Cam].shape, "Cam at the input's size");
-        OnnxTesting.AssertMatches(expected, actual, $"{architecture} input-resolution maps");
+        TestContext.WriteLine(OnnxTesting.AssertMatches(expected, actual, $"{architecture} input-resolution maps"));
     }
 
     [TestMethod]

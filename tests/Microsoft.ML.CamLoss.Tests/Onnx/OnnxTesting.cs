@@ -106,14 +106,20 @@ internal static class OnnxTesting
     /// The issue's bars: probabilities within 1e-5 absolute; maps within 1e-4 × max|map|; logits within
     /// 1e-4 × max|logit| (float32 sums in another order and BatchNorm folded into the weights).
     /// </summary>
-    public static void AssertMatches(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> actual, string what)
+    /// <returns>What was compared: each output's max |Δ| (relative to max |value| except for the probabilities), for the test's log.</returns>
+    public static string AssertMatches(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> actual, string what)
     {
+        var summary = new List<string>();
         foreach (var (name, reference) in expected.Where(e => actual.ContainsKey(e.Key)))
         {
             var scale = name == OnnxNames.Score ? 1.0 : Math.Max(reference.abs().max().item<float>(), 1e-6);
             var tolerance = name == OnnxNames.Score ? 1e-5 : 1e-4 * scale;
             TensorAssert.Close(reference, actual[name], 0, tolerance, $"{what}: {name} (max |value| {scale:G3})");
+            var worst = (reference.to(ScalarType.Float64) - actual[name].to(ScalarType.Float64)).abs().max().item<double>();
+            summary.Add(name == OnnxNames.Score ? $"{name} {worst:E1}" : $"{name} {worst / scale:E1}×max");
         }
+
+        return $"{what}: max |Δ| {string.Join(", ", summary)}";
     }
 
     /// <summary>
