@@ -20,6 +20,15 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
 
     public int Rounds { get; } = rounds;
 
+    /// <summary>What "ours" is in the report line; default <c>ours</c> (the library's layers on TorchSharp).</summary>
+    protected virtual string OursLabel => "ours";
+
+    /// <summary>What the plain side is in the report line; default <c>plain TorchSharp</c>.</summary>
+    protected virtual string PlainLabel => "plain TorchSharp";
+
+    /// <summary>Images one step processes, to report images/s as well; default 0 (ms/step only).</summary>
+    protected virtual int ImagesPerStep => 0;
+
     /// <summary>Arguments for the twin script (after its path), without threads/warmup/steps.</summary>
     protected abstract string TwinArguments { get; }
 
@@ -58,15 +67,22 @@ internal abstract class BenchmarkCase(string name, int warmup, int steps, int ro
         var (o, t) = (Twin.Median(ours), Twin.Median(theirs));
         var line = plain.Count == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{Name}: C# {o:F3} ms/step, PyTorch {t:F3} ms/step, C# throughput = {t / o:F3} x PyTorch's")
-            : Line(Name, o, Twin.Median(plain), t);
+            : Line(o, Twin.Median(plain), t);
         Console.WriteLine(line);
     }
 
-    /// <summary>"name: ours o ms/step, plain TorchSharp p ms/step, PyTorch t ms/step, ours throughput = t/o x PyTorch's, p/o x plain TorchSharp's".</summary>
-    public static string Line(string name, double ours, double plain, double pyTorch) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{name}: ours {ours:F3} ms/step, plain TorchSharp {plain:F3} ms/step, PyTorch {pyTorch:F3} ms/step; " +
-        $"our throughput = {pyTorch / ours:F3} x PyTorch's, {plain / ours:F3} x plain TorchSharp's");
+    /// <summary>
+    /// "name: ours o ms/step, plain TorchSharp p ms/step, PyTorch t ms/step; our throughput = t/o x PyTorch's, p/o x plain TorchSharp's"
+    /// (with the case's labels, and images/s after each time when the case counts images).
+    /// </summary>
+    private string Line(double ours, double plain, double pyTorch)
+    {
+        string Time(double ms) => ImagesPerStep > 0 ? string.Create(CultureInfo.InvariantCulture, $"{ms:F3} ms/step ({ImagesPerStep * 1000 / ms:F0} images/s)") : string.Create(CultureInfo.InvariantCulture, $"{ms:F3} ms/step");
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Name}: {OursLabel} {Time(ours)}, {PlainLabel} {Time(plain)}, PyTorch {Time(pyTorch)}; " +
+            $"{(OursLabel == "ours" ? "our" : OursLabel)} throughput = {pyTorch / ours:F3} x PyTorch's, {plain / ours:F3} x {PlainLabel}'s");
+    }
 
     private double Time(IStepRunner created)
     {

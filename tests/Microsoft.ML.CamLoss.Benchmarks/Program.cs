@@ -29,6 +29,10 @@ BenchmarkCase[] cases =
     new BackboneCase(Architecture.ResNet20, "resnet20", train: true, image: 32, batch: 128, warmup: 3, steps: 15, rounds: 3),
     new BackboneCase(Architecture.ResNet20, "resnet20", train: false, image: 32, batch: 500, warmup: 2, steps: 10, rounds: 3),
     new BackboneCase(Architecture.ResNet18, "resnet18", train: true, image: 224, batch: 32, warmup: 1, steps: 4, rounds: 3),
+    new OnnxScoringCase(Architecture.ResNet20, "resnet20", image: 32, batch: 500, warmup: 2, steps: 10, rounds: 3, threads),
+    new OnnxScoringCase(Architecture.ResNet20, "resnet20", image: 32, batch: 1, warmup: 20, steps: 200, rounds: 3, threads),
+    new OnnxScoringCase(Architecture.ResNet18, "resnet18", image: 224, batch: 32, warmup: 1, steps: 5, rounds: 3, threads),
+    new OnnxScoringCase(Architecture.ResNet18, "resnet18", image: 224, batch: 1, warmup: 5, steps: 40, rounds: 3, threads),
 ];
 
 foreach (var benchmark in cases.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))

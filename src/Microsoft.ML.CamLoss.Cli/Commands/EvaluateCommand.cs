@@ -19,7 +19,7 @@ internal sealed class EvaluateCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public EvaluateCommand()
-        : base("evaluate", "Score a model (or a PyTorch checkpoint with --arch) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
+        : base("evaluate", "Score a model (a PyTorch checkpoint with --arch, or an exported .onnx on ONNX Runtime) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
     {
         _model.AddTo(Command);
         _data.AddTo(Command);
@@ -32,7 +32,7 @@ internal sealed class EvaluateCommand : CliCommand
         var topK = AtLeastOne(parse.GetValue(_topK) ?? 5, "--top-k");
         var (source, data) = _data.LoadSplit(parse);
         var ml = new CamLossContext(seed: 0);
-        using var model = _model.Load(parse, ml, data.Classes, "--data");
+        using var model = _model.LoadForScoring(parse, ml, data.Classes, "--data");
         context.CancellationToken.ThrowIfCancellationRequested();
         var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size") });
         var metrics = ml.MulticlassClassification.Evaluate(scored, topK);

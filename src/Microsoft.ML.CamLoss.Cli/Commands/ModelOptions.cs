@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -14,7 +15,7 @@ internal sealed class ModelOptions
 {
     private readonly Option<string> _model = new("--model", "-m")
     {
-        Description = "A camloss model file, or a PyTorch checkpoint (torch.save of a state dict) with --arch.",
+        Description = "A camloss model file, a PyTorch checkpoint (torch.save of a state dict) with --arch, or (to predict and evaluate) an .onnx file from 'camloss export'.",
         HelpName = "file",
         Required = true,
     };
@@ -35,6 +36,26 @@ internal sealed class ModelOptions
         command.Options.Add(_arch);
         command.Options.Add(_normalize);
         command.Options.Add(_resize);
+    }
+
+    /// <summary>
+    /// Loads what <c>predict</c> and <c>evaluate</c> score with: an <c>.onnx</c> file from <c>camloss export</c> on ONNX
+    /// Runtime (which records its own classes and preprocessing), else the model as <see cref="Load"/> does.
+    /// </summary>
+    public ScoringModel LoadForScoring(ParseResult parse, CamLossContext ml, IReadOnlyList<string>? classNames, string classesHint)
+    {
+        var path = parse.GetRequiredValue(_model);
+        if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ScoringModel(Load(parse, ml, classNames, classesHint));
+        }
+
+        if (new Option[] { _arch, _normalize, _resize }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+        {
+            throw new CliException($"{given.Name} applies to PyTorch checkpoints; '{path}' is an ONNX graph, which records its own preprocessing", ExitCodes.Usage);
+        }
+
+        return new ScoringModel(new OnnxImageClassifier(path));
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed class PredictCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public PredictCommand()
-        : base("predict", "Classify images with a model: the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
+        : base("predict", "Classify images with a model (or an exported .onnx on ONNX Runtime): the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
     {
         _model.AddTo(Command);
         Command.Arguments.Add(_images);
@@ -51,26 +51,26 @@ internal sealed class PredictCommand : CliCommand
         }
 
         var ml = new CamLossContext(seed: 0);
-        using var model = _model.Load(parse, ml, ClassNames(parse.GetValue(_classes)), "--classes");
+        using var model = _model.LoadForScoring(parse, ml, ClassNames(parse.GetValue(_classes)), "--classes");
         var camFolder = parse.GetValue(_cam);
         if (camFolder is not null)
         {
             Directory.CreateDirectory(camFolder);
         }
 
-        var engine = model.CreatePredictionEngine(new ScoringOptions { IncludeCam = camFolder is not null, Resolution = MapResolution.Input });
+        var scoring = new ScoringOptions { IncludeCam = camFolder is not null, Resolution = MapResolution.Input };
         var colormap = parse.GetValue(_colormap) ?? Colormap.Jet;
         var names = new HashSet<string>(StringComparer.Ordinal);
         var results = new JsonArray();
         foreach (var image in images)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var prediction = engine.Predict(image);
+            var prediction = model.Predict(image, scoring);
             string? camPath = null;
             if (camFolder is not null)
             {
                 camPath = Path.Combine(camFolder, UniqueName(names, Path.GetFileNameWithoutExtension(image)) + ".cam.png");
-                File.WriteAllBytes(camPath, CamOverlay.Png(model, image, prediction.Cam!, opacity, colormap));
+                File.WriteAllBytes(camPath, CamOverlay.Png(model.Preprocessing, image, prediction.Cam!, opacity, colormap));
             }
 
             var best = prediction.Top(Math.Min(top, model.ClassNames.Count));
@@ -114,7 +114,7 @@ internal sealed class PredictCommand : CliCommand
     }
 
     /// <summary>The class names <c>--classes</c> gives: a file with one name per line, or a comma-separated list; null when not given.</summary>
-    private static string[]? ClassNames(string? classes)
+    internal static string[]? ClassNames(string? classes)
     {
         if (classes is null)
         {

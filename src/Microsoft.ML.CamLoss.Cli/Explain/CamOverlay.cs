@@ -17,12 +17,12 @@ namespace Microsoft.ML.CamLoss.Cli.Explain;
 /// </summary>
 internal static class CamOverlay
 {
-    /// <summary>The PNG of <paramref name="cam"/> over the image at <paramref name="imagePath"/>, as <paramref name="model"/> saw it.</summary>
-    public static byte[] Png(ImageClassificationModel model, string imagePath, Heatmap cam, double opacity, Colormap colormap)
+    /// <summary>The PNG of <paramref name="cam"/> over the image at <paramref name="imagePath"/>, as a model with the scoring <paramref name="preprocessing"/> saw it.</summary>
+    public static byte[] Png(ImagePipeline preprocessing, string imagePath, Heatmap cam, double opacity, Colormap colormap)
     {
         using var scope = torch.NewDisposeScope();   // the decoded image and every view of it; the PNG bytes are managed
         var image = ImageDecoding.DecodeFile(imagePath);
-        var (view, cropped) = NetworkView(model.Preprocessing, image);
+        var (view, cropped) = NetworkView(preprocessing, image);
         return HeatmapRenderer.OverlayPng(cropped ? view : image, cam, opacity, colormap);
     }
 

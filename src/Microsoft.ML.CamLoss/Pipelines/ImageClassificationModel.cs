@@ -76,7 +76,7 @@ public sealed class ImageClassificationModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         options ??= new ScoringOptions();
-        var labelMap = MapLabels(data);
+        var labelMap = MapLabels(ClassNames, data);
         var camClass = CamClassIndex(options);
         var loader = new ImageLoader(data, Preprocessing, new ImageLoaderOptions
         {
@@ -173,21 +173,24 @@ public sealed class ImageClassificationModel : IDisposable
     }
 
     /// <summary>The class index of <see cref="ScoringOptions.CamClass"/>, or −1 for "the predicted class".</summary>
-    internal int CamClassIndex(ScoringOptions options)
+    internal int CamClassIndex(ScoringOptions options) => CamClassIndex(ClassNames, options);
+
+    /// <summary>The index of <see cref="ScoringOptions.CamClass"/> in <paramref name="classNames"/>, or −1 for "the predicted class".</summary>
+    internal static int CamClassIndex(IReadOnlyList<string> classNames, ScoringOptions options)
     {
         if (options.CamClass is null)
         {
             return -1;
         }
 
-        var index = ClassNames.ToList().IndexOf(options.CamClass);
+        var index = classNames.ToList().IndexOf(options.CamClass);
         return index >= 0
             ? index
-            : throw new ArgumentException($"CamClass '{options.CamClass}' is not one of the model's {ClassNames.Count} classes ({Preview(ClassNames)}).", nameof(options));
+            : throw new ArgumentException($"CamClass '{options.CamClass}' is not one of the model's {classNames.Count} classes ({Preview(classNames)}).", nameof(options));
     }
 
     /// <summary>One heatmap per image of <paramref name="maps"/> <c>[B, h, w]</c>, bilinearly resized to the input's size for <see cref="MapResolution.Input"/>.</summary>
-    private static Heatmap[] Maps(Tensor maps, MapResolution resolution, Tensor images)
+    internal static Heatmap[] Maps(Tensor maps, MapResolution resolution, Tensor images)
     {
         using var scope = torch.NewDisposeScope();
         if (resolution == MapResolution.Input)
@@ -202,10 +205,10 @@ public sealed class ImageClassificationModel : IDisposable
         return [.. Enumerable.Range(0, (int)maps.shape[0]).Select(b => Heatmap.FromTensor(maps.select(0, b)))];
     }
 
-    /// <summary>For each class index of <paramref name="data"/>, the model's index of the same name (−1 where the model lacks it and no image uses it).</summary>
-    private int[] MapLabels(ImageDataset data)
+    /// <summary>For each class index of <paramref name="data"/>, the index in <paramref name="classNames"/> of the same name (−1 where the model lacks it and no image uses it).</summary>
+    internal static int[] MapLabels(IReadOnlyList<string> classNames, ImageDataset data)
     {
-        var modelIndex = ClassNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var modelIndex = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         var map = data.Classes.Select(name => modelIndex.GetValueOrDefault(name, -1)).ToArray();
         var counts = data.CountPerClass();
         var unknown = Enumerable.Range(0, map.Length).Where(c => map[c] < 0 && counts[c] > 0).ToList();
@@ -216,7 +219,7 @@ public sealed class ImageClassificationModel : IDisposable
             throw new ArgumentException(
                 $"Data set '{data.Name}' has {counts[c]} image(s) labelled '{data.Classes[c]}' (first: {first}), a class the model was not trained on" +
                 (unknown.Count > 1 ? $" (also: {string.Join(", ", unknown.Skip(1).Select(u => $"'{data.Classes[u]}'"))})" : string.Empty) +
-                $". The model knows {ClassNames.Count} classes: {Preview(ClassNames)}. Remove those images or retrain with them.",
+                $". The model knows {classNames.Count} classes: {Preview(classNames)}. Remove those images or retrain with them.",
                 nameof(data));
         }
 

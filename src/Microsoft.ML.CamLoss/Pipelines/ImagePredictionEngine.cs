@@ -56,7 +56,18 @@ public sealed class ImagePredictionEngine
         }
 
         using var scope = torch.NewDisposeScope();
-        var prepared = images.Select(image => _model.Preprocessing.Apply(image, new SeededRandom(0))).ToArray();
+        var batch = Prepare(_model.Preprocessing, images);
+        return _model.Score(batch, [.. images.Select(i => i.Name)], _options, _camClass);
+    }
+
+    /// <summary>
+    /// Decodes and preprocesses <paramref name="images"/> and stacks them into one float batch <c>[B, C, H, W]</c>
+    /// (in the caller's dispose scope).
+    /// </summary>
+    /// <exception cref="ArgumentException">The images have different sizes after preprocessing.</exception>
+    internal static Tensor Prepare(ImagePipeline preprocessing, IReadOnlyList<ImageSource> images)
+    {
+        var prepared = images.Select(image => preprocessing.Apply(image, new SeededRandom(0))).ToArray();
         for (var i = 1; i < prepared.Length; i++)
         {
             if (!prepared[i].shape.SequenceEqual(prepared[0].shape))
@@ -68,7 +79,6 @@ public sealed class ImagePredictionEngine
             }
         }
 
-        var batch = TorchErrors.Run(() => torch.stack(prepared, 0), "stacking the images into a batch");
-        return _model.Score(batch, [.. images.Select(i => i.Name)], _options, _camClass);
+        return TorchErrors.Run(() => torch.stack(prepared, 0), "stacking the images into a batch");
     }
 }

@@ -10,7 +10,7 @@ public sealed class HelpTests
     public void Run_Help_ListsEveryCommandOnStdout()
     {
         var run = CliRun.Of("--help").AssertSucceeded();
-        foreach (var command in new[] { "train", "distill", "evaluate", "predict", "explain", "report" })
+        foreach (var command in new[] { "train", "distill", "evaluate", "predict", "explain", "report", "export" })
         {
             Assert.Contains(command, run.Stdout);
         }

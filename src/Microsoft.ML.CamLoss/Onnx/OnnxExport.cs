@@ -1,0 +1,216 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Onnx.Protobuf;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Serialization;
+using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;
+using Data = Microsoft.ML.CamLoss.Data;
+
+namespace Microsoft.ML.CamLoss.Onnx;
+
+/// <summary>
+/// Writes a trained classifier as an ONNX graph that ONNX Runtime (C#, Python, C++, the browser,
+/// mobile, GPUs) and ML.NET's <c>ApplyOnnxModel</c> score without this library: the network in
+/// evaluation mode with BatchNorm folded into the convolutions, the input normalisation inside the
+/// graph (clients feed RGB pixels in [0, 1]), a dynamic batch, softmax probabilities with the class
+/// names as ML.NET slot names, and on request the CAM, the CAAM and every class's CAM. Inputs,
+/// outputs and metadata are listed in <see cref="OnnxNames"/>. ONNX IR version
+/// <see cref="IrVersion"/>, opset <see cref="Opset"/> (plus <c>ai.onnx.ml</c> 2 for the slot names).
+/// </summary>
+/// <remarks>
+/// <para>The graph is written from the network's modules and weights (no tracing, no Python): each
+/// architecture family has a writer that reproduces its forward pass (<see cref="BackboneGraph"/>) and
+/// refuses a module tree it does not recognise. Every export is checked for the structural rules ONNX
+/// Runtime enforces before anything is written, and files are written atomically (a temporary file,
+/// then a rename), so a failed export leaves no file behind.</para>
+/// <para>The protobuf is written with classes generated from ONNX's own <c>onnx.proto</c> (Debian's
+/// protoc; <c>build/generate-onnx-protobuf.sh</c>, committed, internal) rather than with hand-written
+/// <c>CodedOutputStream</c> calls: the same classes read foreign models (the ImageNet ResNet-18 on NuGet),
+/// and generated code cannot get a field number or wire type wrong.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// OnnxExport.Save(model, "flowers.onnx", new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam });
+/// using var classifier = new OnnxImageClassifier("flowers.onnx");
+/// var prediction = classifier.Predict("rose.jpg", new ScoringOptions { IncludeCam = true });
+/// </code>
+/// </example>
+public static partial class OnnxExport
+{
+    /// <summary>The ONNX IR version written: 8 (ONNX 1.10–1.12).</summary>
+    public const int IrVersion = 8;
+
+    /// <summary>The default-domain opset written: 17 (ONNX 1.12; ONNX Runtime 1.13 and later).</summary>
+    public const int Opset = 17;
+
+    /// <summary>The producer name written into every model.</summary>
+    public const string ProducerName = "Microsoft.ML.CamLoss";
+
+    /// <summary>Writes <paramref name="model"/> (its network, classes and preprocessing) to <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="ArgumentException">The options are invalid: an output name is empty, reserved (<c>mlnet.</c>) or used twice.</exception>
+    /// <exception cref="NotSupportedException">The network or its preprocessing has no ONNX form here (the message names the module or step).</exception>
+    public static void Save(ImageClassificationModel model, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(ToModel(model, options ?? new OnnxExportOptions()), path);
+    }
+
+    /// <summary>The ONNX bytes of <paramref name="model"/> (e.g. for ML.NET's <c>ApplyOnnxModel</c> from a stream).</summary>
+    /// <exception cref="ArgumentException">The options are invalid (see <see cref="Save(ImageClassificationModel, string, OnnxExportOptions?)"/>).</exception>
+    /// <exception cref="NotSupportedException">The network or its preprocessing has no ONNX form here.</exception>
+    public static byte[] ToBytes(ImageClassificationModel model, OnnxExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ToModel(model, options ?? new OnnxExportOptions()).ToByteArray();
+    }
+
+    /// <summary>Writes <paramref name="network"/> with <paramref name="classNames"/> and the scoring <paramref name="preprocessing"/> to <paramref name="path"/>, atomically.</summary>
+    /// <param name="network">The network (any device or floating dtype: the graph computes in float32).</param>
+    /// <param name="classNames">The classes in output order (distinct; as many as the network predicts).</param>
+    /// <param name="preprocessing">What images go through before the network; its normalisations move into the graph, the rest is recorded for clients.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="options">Outputs and names; default: scores and logits only, BatchNorm folded.</param>
+    /// <exception cref="ArgumentException">The class names or options are invalid.</exception>
+    /// <exception cref="NotSupportedException">The network or its preprocessing has no ONNX form here.</exception>
+    public static void Save(Backbone network, IReadOnlyList<string> classNames, Data.ImagePipeline preprocessing, string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(Build(network, classNames, preprocessing, null, null, options ?? new OnnxExportOptions()), path);
+    }
+
+    /// <summary>The ONNX bytes of <paramref name="network"/> (see <see cref="Save(Backbone, IReadOnlyList{string}, Data.ImagePipeline, string, OnnxExportOptions?)"/>).</summary>
+    /// <exception cref="ArgumentException">The class names or options are invalid.</exception>
+    /// <exception cref="NotSupportedException">The network or its preprocessing has no ONNX form here.</exception>
+    public static byte[] ToBytes(Backbone network, IReadOnlyList<string> classNames, Data.ImagePipeline preprocessing, OnnxExportOptions? options = null) =>
+        Build(network, classNames, preprocessing, null, null, options ?? new OnnxExportOptions()).ToByteArray();
+
+    private static ModelProto ToModel(ImageClassificationModel model, OnnxExportOptions options)
+    {
+        var shape = model.InputShape;
+        (int, int)? recorded = shape.Count == 3 && shape[1] > 0 && shape[2] > 0 ? ((int)shape[1], (int)shape[2]) : null;
+        return Build(model.Network, model.ClassNames, model.Preprocessing, recorded, model.Architecture.ToString(), options);
+    }
+
+    private static ModelProto Build(
+        Backbone network, IReadOnlyList<string> classNames, Data.ImagePipeline preprocessing, (int Height, int Width)? recordedSize, string? architecture, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckClassNames(classNames, network.NumClasses);
+        CheckOptions(options);
+        var (client, normalizations) = OnnxPreprocessing.Split(preprocessing);
+        var size = options.InputSize ?? recordedSize ?? OnnxPreprocessing.OutputSize(client);
+        architecture ??= BackboneGraph.Describe(network);
+
+        var graph = new OnnxGraphBuilder(architecture);
+        foreach (var name in OutputNames(options).Select(o => o.Name))
+        {
+            graph.Reserve(name);
+        }
+
+        var channels = network.InputChannels;
+        var (height, width) = size is { } s ? ((long)s.Height, (long)s.Width) : (-1L, -1L);
+        graph.Input(options.InputName, DataType.Float, "N", channels, OnnxDimension.Known(height, "H"), OnnxDimension.Known(width, "W"));
+        var input = new FeatureMap(options.InputName, channels, height, width);
+        var normalized = Normalize(graph, input, normalizations);
+        var features = BackboneGraph.WriteFeatures(network, new OnnxLayerWriter(graph, options.FoldBatchNorm), normalized);
+        new OnnxHeadWriter(graph, options).Write(network.Classifier, features, input, classNames);
+        OnnxGraphCheck.Validate(graph.Graph);
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = ModelArchiveLayout.LibraryVersion,
+            Graph = graph.Graph,
+            DocString = Describe(architecture, classNames.Count, channels, size, normalizations, options),
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxHeadWriter.MLDomain, Version = OnnxHeadWriter.MLOpset });
+        Metadata(model, OnnxNames.ArchitectureKey, architecture);
+        Metadata(model, OnnxNames.ClassesKey, JsonSerializer.Serialize(classNames));
+        Metadata(model, OnnxNames.PreprocessingKey, PreprocessingJson.Write(client).ToJsonString());
+        Metadata(model, OnnxNames.OutputsKey, new JsonObject(OutputNames(options).Skip(1).Select(o => KeyValuePair.Create(o.Role, (JsonNode?)o.Name))).ToJsonString());
+        if (options.Maps != OnnxMaps.None)
+        {
+            Metadata(model, OnnxNames.MapResolutionKey, options.MapResolution == MapResolution.Input ? "input" : "feature");
+        }
+
+        return model;
+    }
+
+    /// <summary><c>(x − mean) / std</c> per channel for each normalisation, as <c>Sub</c> and <c>Div</c> nodes (the operations, and so the rounding, of <see cref="Data.ImageFunctional.Normalize"/>).</summary>
+    private static FeatureMap Normalize(OnnxGraphBuilder graph, FeatureMap x, IReadOnlyList<Data.NormalizeTransform> normalizations)
+    {
+        for (var i = 0; i < normalizations.Count; i++)
+        {
+            var (mean, std) = (normalizations[i].Mean.ToArray(), normalizations[i].Std.ToArray());
+            if (mean.Length != 1 && mean.Length != x.Channels)
+            {
+                throw new NotSupportedException($"Cannot export a normalisation with {mean.Length} channel means for a network that reads {x.Channels} channels.");
+            }
+
+            var name = i == 0 ? "normalize" : $"normalize{i + 1}";
+            var centred = graph.Node("Sub", $"{name}.sub", [x.Name, graph.Initializer($"{name}.mean", mean, 1, mean.Length, 1, 1)]);
+            x = x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", std, 1, std.Length, 1, 1)]));
+        }
+
+        return x;
+    }
+
+    /// <summary>The input's and each requested output's role and name, input first.</summary>
+    private static List<(string Role, string Name)> OutputNames(OnnxExportOptions options)
+    {
+        var names = new List<(string Role, string Name)> { ("Input", options.InputName), (OnnxNames.Score, options.ScoreName), (OnnxNames.Logits, options.LogitsName) };
+        foreach (var (map, role, name) in new[] { (OnnxMaps.Cam, OnnxNames.Cam, options.CamName), (OnnxMaps.Caam, OnnxNames.Caam, options.CaamName), (OnnxMaps.Cams, OnnxNames.Cams, options.CamsName) })
+        {
+            if (options.Maps.HasFlag(map))
+            {
+                names.Add((role, name));
+            }
+        }
+
+        return names;
+    }
+
+    private static string Describe(
+        string architecture, int classes, long channels, (int Height, int Width)? size, IReadOnlyList<Data.NormalizeTransform> normalizations, OnnxExportOptions options)
+    {
+        var input = size is { } s ? $"{s.Height}, {s.Width}" : "H, W";
+        var normalization = normalizations.Count == 0
+            ? "none"
+            : string.Join(", then ", normalizations.Select(n => $"mean ({string.Join(", ", n.Mean)}), std ({string.Join(", ", n.Std)})"));
+        var maps = OutputNames(options).Skip(3).Select(o => $"{o.Name} ({o.Role})").ToList();
+        return $"{architecture} image classifier, {classes} classes, exported by {ProducerName} {ModelArchiveLayout.LibraryVersion}. " +
+               $"Input {options.InputName} [N, {channels}, {input}] float32: RGB pixels in [0, 1] after the resize and crop in metadata '{OnnxNames.PreprocessingKey}'; " +
+               $"the graph normalises them ({normalization}). Outputs: {options.ScoreName} [N, {classes}] softmax probabilities, {options.LogitsName} [N, {classes}]" +
+               (maps.Count > 0 ? $", {string.Join(", ", maps)} at {(options.MapResolution == MapResolution.Input ? "input" : "feature")} resolution" : string.Empty) +
+               $". Class names: metadata '{OnnxNames.ClassesKey}' and the ML.NET slot names of {options.ScoreName}.";
+    }
+
+    private static void Metadata(ModelProto model, string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+
+    private static void WriteAtomically(ModelProto model, string path)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                model.WriteTo(file);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

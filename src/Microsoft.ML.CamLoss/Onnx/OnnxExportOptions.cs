@@ -1,0 +1,50 @@
+using Microsoft.ML.CamLoss.Pipelines;
+
+namespace Microsoft.ML.CamLoss.Onnx;
+
+/// <summary>How <see cref="OnnxExport"/> writes a classifier as an ONNX graph.</summary>
+public sealed class OnnxExportOptions
+{
+    /// <summary>The activation maps to output; default <see cref="OnnxMaps.None"/>.</summary>
+    public OnnxMaps Maps = OnnxMaps.None;
+
+    /// <summary>
+    /// The size of the map outputs; default <see cref="MapResolution.Feature"/> (<c>h × w</c>, the values the
+    /// losses see). <see cref="MapResolution.Input"/> resizes them bilinearly to the input's <c>H × W</c>
+    /// inside the graph (ONNX <c>Resize</c>, linear, half-pixel: PyTorch's <c>interpolate(…, "bilinear", align_corners=False)</c>).
+    /// </summary>
+    public MapResolution MapResolution = MapResolution.Feature;
+
+    /// <summary>
+    /// Folds each BatchNorm into the convolution before it (<c>W' = W·s</c>, <c>b' = (b − μ)·s + β</c>,
+    /// <c>s = γ / √(σ² + ε)</c>, computed in float64); default true. BatchNorms that follow no convolution
+    /// (the pre-activation ones of a Wide-ResNet) stay <c>BatchNormalization</c> nodes. False keeps every
+    /// BatchNorm as a node (same outputs within float rounding; for inspecting or fine-tuning the graph).
+    /// </summary>
+    public bool FoldBatchNorm = true;
+
+    /// <summary>
+    /// The input's height and width; default null: the model's recorded input size, or else the size its
+    /// preprocessing ends with (a centre crop or a fixed resize), or else dynamic (<c>H</c>, <c>W</c>).
+    /// ML.NET's ONNX transformer needs a fixed size.
+    /// </summary>
+    public (int Height, int Width)? InputSize;
+
+    /// <summary>Name of the input; default <see cref="OnnxNames.Pixels"/>.</summary>
+    public string InputName = OnnxNames.Pixels;
+
+    /// <summary>Name of the probabilities output; default <see cref="OnnxNames.Score"/>.</summary>
+    public string ScoreName = OnnxNames.Score;
+
+    /// <summary>Name of the logits output; default <see cref="OnnxNames.Logits"/>.</summary>
+    public string LogitsName = OnnxNames.Logits;
+
+    /// <summary>Name of the predicted class's CAM output; default <see cref="OnnxNames.Cam"/>.</summary>
+    public string CamName = OnnxNames.Cam;
+
+    /// <summary>Name of the class-agnostic map output; default <see cref="OnnxNames.Caam"/>.</summary>
+    public string CaamName = OnnxNames.Caam;
+
+    /// <summary>Name of the every-class CAM output; default <see cref="OnnxNames.Cams"/>.</summary>
+    public string CamsName = OnnxNames.Cams;
+}
