@@ -85,15 +85,20 @@ internal static class MixedPrecisionLayers
     /// </summary>
     internal static Tensor ChannelsLast(Tensor x)
     {
+        return x.dim() != 4 || IsChannelsLast(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
+
+    /// <summary>Whether <paramref name="x"/> <c>[N, C, H, W]</c> is laid out channels-last (dimensions of size 1 fit any stride).</summary>
+    internal static bool IsChannelsLast(Tensor x)
+    {
         if (x.dim() != 4)
         {
-            return x;
+            return false;
         }
 
         var strides = x.stride();
         var (channels, height, width) = (x.shape[1], x.shape[2], x.shape[3]);
-        var isChannelsLast = (channels == 1 || strides[1] == 1) && (width == 1 || strides[3] == channels) && (height == 1 || strides[2] == width * channels);
-        return isChannelsLast ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        return (channels == 1 || strides[1] == 1) && (width == 1 || strides[3] == channels) && (height == 1 || strides[2] == width * channels);
     }
 
     private static Tensor CastTo(Tensor tensor, ScalarType type) => tensor.dtype == type ? tensor : tensor.to(type);
