@@ -28,16 +28,10 @@ internal static class PrecisionComparison
 
         var (fp32, bf16) = (results[TrainingPrecision.Fp32], results[TrainingPrecision.Bf16]);
         var difference = Math.Abs(fp32.Average() - bf16.Average());
-        var std = Math.Max(Std(fp32), Std(bf16));
+        var std = Math.Max(Experiment.Std(fp32), Experiment.Std(bf16));
         Console.WriteLine(
             $"SUMMARY {title}, {trainer}, {seeds} seeds: fp32 {Experiment.MeanStd(fp32)}, bf16 {Experiment.MeanStd(bf16)}; " +
             $"|Δmean| {100 * difference:F2} points {(difference <= std ? "within" : "NOT within")} one standard deviation ({100 * std:F2}); " +
             $"per seed fp32 {string.Join("/", fp32.Select(a => $"{100 * a:F2}"))} vs bf16 {string.Join("/", bf16.Select(a => $"{100 * a:F2}"))}");
-    }
-
-    private static double Std(List<double> values)
-    {
-        var mean = values.Average();
-        return values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
     }
 }

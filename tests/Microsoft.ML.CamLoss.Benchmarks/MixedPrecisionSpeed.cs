@@ -31,10 +31,13 @@ internal static class MixedPrecisionSpeed
 
     private static readonly string[] TwinPrecisions = ["fp32", "bf16", "bf16-channels-last"];
 
-    public static void Report(int threads, int rounds = 3)
+    /// <summary>Prints one line per network and loss; <paramref name="smoke"/>: one round of one step per side (checks that every side runs; not a timing).</summary>
+    public static void Report(int threads, int rounds = 3, bool smoke = false)
     {
-        foreach (var network in Networks)
+        rounds = smoke ? 1 : rounds;
+        foreach (var configured in Networks)
         {
+            var network = smoke ? configured with { Warmup = 0, Steps = 1 } : configured;
             foreach (var cam in new[] { false, true })
             {
                 var sides = new List<double>[2 + TwinPrecisions.Length];
