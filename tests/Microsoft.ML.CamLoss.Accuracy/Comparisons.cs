@@ -16,25 +16,28 @@ internal static class Comparisons
     public static void FashionMnist(int epochs, int seeds, int trainImages)
     {
         Console.WriteLine($"Fashion-MNIST, ResNet-20, {trainImages} train images (stratified) / 10,000 test, {epochs} epochs, batch 128, SGD lr 0.1 momentum 0.9 wd 5e-4 cosine, crop 28 pad 2 + flip, CAM-loss c = 3 from epoch t = 1 (the paper's t = 20 of 160, scaled down)");
-        CrossEntropyVsCamLoss($"Fashion-MNIST ResNet-20 {trainImages} images {epochs} epochs", seeds, ml =>
-        {
-            var all = ml.Data.LoadFashionMnist(DataSplit.Train);
-            var train = trainImages < all.Count ? ml.Data.TrainTestSplit(all, testFraction: 1 - ((double)trainImages / all.Count)).TrainSet : all;
-            var test = ml.Data.LoadFashionMnist(DataSplit.Test);
-            var preprocessing = ml.Transforms.LoadImages()
-                .Append(ml.Transforms.RandomCrop(28, 28, padding: 2))
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.Transforms.NormalizeImageNet());
-            return new SeedRun(
-                preprocessing, train, test,
-                () => ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1)),
-                () =>
-                {
-                    var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1);
-                    options.CamLossStartEpoch = 1;
-                    return ml.MulticlassClassification.Trainers.CamLoss(options);
-                });
-        });
+        CrossEntropyVsCamLoss($"Fashion-MNIST ResNet-20 {trainImages} images {epochs} epochs", seeds, ml => FashionMnistRun(ml, epochs, trainImages, TrainingPrecision.Auto));
+    }
+
+    /// <summary>One seed's Fashion-MNIST setup (see <see cref="FashionMnist"/>), training in <paramref name="precision"/>.</summary>
+    public static SeedRun FashionMnistRun(CamLossContext ml, int epochs, int trainImages, TrainingPrecision precision)
+    {
+        var all = ml.Data.LoadFashionMnist(DataSplit.Train);
+        var train = trainImages < all.Count ? ml.Data.TrainTestSplit(all, testFraction: 1 - ((double)trainImages / all.Count)).TrainSet : all;
+        var test = ml.Data.LoadFashionMnist(DataSplit.Test);
+        var preprocessing = ml.Transforms.LoadImages()
+            .Append(ml.Transforms.RandomCrop(28, 28, padding: 2))
+            .Append(ml.Transforms.HorizontalFlip())
+            .Append(ml.Transforms.NormalizeImageNet());
+        return new SeedRun(
+            preprocessing, train, test,
+            () => ml.MulticlassClassification.Trainers.CrossEntropy(Shared(new CrossEntropyImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1, precision)),
+            () =>
+            {
+                var options = Shared(new CamLossImageClassificationTrainer.Options(), Architecture.ResNet20, epochs, 128, 0.1, precision);
+                options.CamLossStartEpoch = 1;
+                return ml.MulticlassClassification.Trainers.CamLoss(options);
+            });
     }
 
     /// <summary>The CUB subset (100 species), ResNet-18 from scratch: cross-entropy vs CAM-loss (from epoch 1, and with the adaptive start) vs ICASC.</summary>
@@ -77,29 +80,33 @@ internal static class Comparisons
     {
         var resize = imageSize * 9 / 8;
         Console.WriteLine($"flowers12 (720 train / 240 test, 12 classes), ResNet-56 from the published CIFAR-10 checkpoint with a new 12-class head, {epochs} epochs, batch 32, SGD lr 0.01 momentum 0.9 wd 5e-4 cosine, resize {resize} + random crop {imageSize} + flip (centre crop to score), CAM-loss c = 3 from the epoch after training accuracy passes 50 % (adaptive start)");
-        CrossEntropyVsCamLoss($"flowers12 ResNet-56 (CIFAR-10 weights) {imageSize}px {epochs} epochs", seeds, ml =>
-        {
-            var train = ml.Data.LoadImageFolder(Path.Combine(root, "train"));
-            var test = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
-            var preprocessing = ml.Transforms.LoadImages()
-                .Append(ml.Transforms.ResizeImages(resize, resize))
-                .Append(ml.Transforms.RandomCrop(imageSize, imageSize))
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.Transforms.NormalizeImageNet());
-            T FineTune<T>(T options)
-                where T : ImageClassificationTrainerOptions
-            {
-                Shared(options, Architecture.ResNet56, epochs, 32, 0.01);
-                options.PretrainedWeightsPath = weights;
-                options.ReplaceClassifier = true;
-                return options;
-            }
+        CrossEntropyVsCamLoss($"flowers12 ResNet-56 (CIFAR-10 weights) {imageSize}px {epochs} epochs", seeds, ml => FlowersRun(ml, root, weights, epochs, imageSize, TrainingPrecision.Auto));
+    }
 
-            return new SeedRun(
-                preprocessing, train, test,
-                () => ml.MulticlassClassification.Trainers.CrossEntropy(FineTune(new CrossEntropyImageClassificationTrainer.Options())),
-                () => ml.MulticlassClassification.Trainers.CamLoss(FineTune(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })));
-        });
+    /// <summary>One seed's flowers12 transfer setup (see <see cref="FlowersTransfer"/>), training in <paramref name="precision"/>.</summary>
+    public static SeedRun FlowersRun(CamLossContext ml, string root, string weights, int epochs, int imageSize, TrainingPrecision precision)
+    {
+        var resize = imageSize * 9 / 8;
+        var train = ml.Data.LoadImageFolder(Path.Combine(root, "train"));
+        var test = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
+        var preprocessing = ml.Transforms.LoadImages()
+            .Append(ml.Transforms.ResizeImages(resize, resize))
+            .Append(ml.Transforms.RandomCrop(imageSize, imageSize))
+            .Append(ml.Transforms.HorizontalFlip())
+            .Append(ml.Transforms.NormalizeImageNet());
+        T FineTune<T>(T options)
+            where T : ImageClassificationTrainerOptions
+        {
+            Shared(options, Architecture.ResNet56, epochs, 32, 0.01, precision);
+            options.PretrainedWeightsPath = weights;
+            options.ReplaceClassifier = true;
+            return options;
+        }
+
+        return new SeedRun(
+            preprocessing, train, test,
+            () => ml.MulticlassClassification.Trainers.CrossEntropy(FineTune(new CrossEntropyImageClassificationTrainer.Options())),
+            () => ml.MulticlassClassification.Trainers.CamLoss(FineTune(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })));
     }
 
     /// <summary>cifar10-jpeg: the published ResNet-56 as teacher, a ResNet-20 student from scratch: baseline, KD, AT, CCM.</summary>
@@ -155,9 +162,10 @@ internal static class Comparisons
         Console.WriteLine($"SUMMARY {title}, {seeds} seeds: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}");
     }
 
-    private static T Shared<T>(T options, Architecture architecture, int epochs, int batch, double learningRate)
+    private static T Shared<T>(T options, Architecture architecture, int epochs, int batch, double learningRate, TrainingPrecision precision = TrainingPrecision.Auto)
         where T : ImageClassificationTrainerOptions
     {
+        options.Precision = precision;
         options.Architecture = architecture;
         options.Epochs = epochs;
         options.BatchSize = batch;

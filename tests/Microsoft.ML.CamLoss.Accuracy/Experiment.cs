@@ -28,11 +28,14 @@ internal static class Experiment
     }
 
     /// <summary>Mean ± sample standard deviation, in percent.</summary>
-    public static string MeanStd(IReadOnlyList<double> values)
+    public static string MeanStd(IReadOnlyList<double> values) =>
+        string.Create(CultureInfo.InvariantCulture, $"{100 * values.Average():F2} ± {100 * Std(values):F2} %");
+
+    /// <summary>The sample standard deviation (0 for one value).</summary>
+    public static double Std(IReadOnlyList<double> values)
     {
         var mean = values.Average();
-        var std = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
-        return string.Create(CultureInfo.InvariantCulture, $"{100 * mean:F2} ± {100 * std:F2} %");
+        return values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

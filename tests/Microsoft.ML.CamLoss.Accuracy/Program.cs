@@ -3,6 +3,9 @@
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- cub [epochs] [image size]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- flowers [epochs] [seeds] [image size]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- precision-flowers [epochs] [seeds] [image size] [cam|ce]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- precision-fashion [epochs] [seeds] [training images] [cam|ce]
+// (the precision-* runs train each seed in fp32 and in bf16 mixed precision; CAMLOSS_THREADS=N fixes libtorch's threads)
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
@@ -23,8 +26,18 @@ switch (args.FirstOrDefault())
     case "flowers":
         Comparisons.FlowersTransfer(Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), epochs: Arg(1, 15), seeds: Arg(2, 3), imageSize: Arg(3, 64));
         break;
+    case "precision-flowers":
+        PrecisionComparison.Run(
+            $"flowers12 ResNet-56 (CIFAR-10 weights) {Arg(3, 64)}px {Arg(1, 15)} epochs, fp32 vs bf16", Arg(2, 3), args.ElementAtOrDefault(4) ?? "cam",
+            (ml, precision) => Comparisons.FlowersRun(ml, Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), Arg(1, 15), Arg(3, 64), precision));
+        break;
+    case "precision-fashion":
+        PrecisionComparison.Run(
+            $"Fashion-MNIST ResNet-20 {Arg(3, 20000)} images {Arg(1, 3)} epochs, fp32 vs bf16", Arg(2, 3), args.ElementAtOrDefault(4) ?? "cam",
+            (ml, precision) => Comparisons.FashionMnistRun(ml, Arg(1, 3), Arg(3, 20000), precision));
+        break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion [arguments]");
         return 2;
 }
 

@@ -6,6 +6,7 @@
 // --threads (default: one per core) sets the intra-op threads on every side. On a machine shared with
 // other work, 1 thread gives steadier ratios: with more threads than the cores free, every
 // parallel region waits for a descheduled thread, and all sides slow down many times over.
+// --smoke (mixed precision only): one round of one step per side, to check that every side runs, not to time it.
 using System.Globalization;
 using Microsoft.ML.CamLoss.Benchmarks;
 using Microsoft.ML.CamLoss.Models;
@@ -58,6 +59,11 @@ if (PeakMemory.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
 if (LeakCheck.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     LeakCheck.Report(threads);
+}
+
+if (MixedPrecisionSpeed.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    MixedPrecisionSpeed.Report(threads, smoke: args.Contains("--smoke"));
 }
 
 if (EvaluationThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))

@@ -1,18 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.TrainingHost;
 
-// Usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume]
+// Usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume] [--precision Fp32|Bf16|Fp16|Auto]
 // Prints every log message on its own line (the test waits for "Checkpoint written") and the
 // final weights' file when it finishes.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume]");
+    Console.Error.WriteLine("usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume] [--precision Fp32|Bf16|Fp16|Auto]");
     return 2;
 }
 
 var ml = new CamLossContext(logger: new ConsoleLogger());
-var pipeline = ResumeScenario.Pipeline(ml, args[1]);
+var precisionAt = Array.IndexOf(args, "--precision");
+var precision = precisionAt >= 0 && precisionAt + 1 < args.Length ? Enum.Parse<TrainingPrecision>(args[precisionAt + 1], ignoreCase: true) : ResumeScenario.DefaultPrecision;
+var pipeline = ResumeScenario.Pipeline(ml, args[1], precision);
 var data = ResumeScenario.Data(ml, args[0]);
 using var model = args.Contains("--resume") ? pipeline.Resume(args[1], data) : pipeline.Fit(data);
 model.Save(Path.Combine(args[1], "final.camloss"));

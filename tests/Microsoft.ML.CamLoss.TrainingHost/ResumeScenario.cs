@@ -15,8 +15,11 @@ public static class ResumeScenario
     /// <summary>Epochs of the run.</summary>
     public const int Epochs = 4;
 
-    /// <summary>The pipeline, writing checkpoints to <paramref name="checkpointDirectory"/>.</summary>
-    public static ImageClassificationPipeline Pipeline(CamLossContext ml, string checkpointDirectory) =>
+    /// <summary>The precision of the scenario unless a test asks for another: fp32, so that it runs alike on every CPU.</summary>
+    public const TrainingPrecision DefaultPrecision = TrainingPrecision.Fp32;
+
+    /// <summary>The pipeline, writing checkpoints to <paramref name="checkpointDirectory"/>, training in <paramref name="precision"/>.</summary>
+    public static ImageClassificationPipeline Pipeline(CamLossContext ml, string checkpointDirectory, TrainingPrecision precision = DefaultPrecision) =>
         ml.Transforms.LoadImages()
             .Append(ml.Transforms.ResizeImages(36, 36))
             .Append(ml.Transforms.RandomCrop(32, 32))
@@ -35,6 +38,7 @@ public static class ResumeScenario
                 Threads = 1,   // the same in the child process and the test process, whatever the machine or other tests set
                 CheckpointDirectory = checkpointDirectory,
                 ProgressInterval = 2,
+                Precision = precision,
             }));
 
     /// <summary>The training data: flowers12's 240 test images (small, so a run takes seconds).</summary>

@@ -52,6 +52,11 @@ internal sealed class TrainerOptions
         "n");
 
     private readonly Option<TrainingDevice?> _device = CliOptions.Enum<TrainingDevice>("--device", "device", $"Where to train (default {EnumNames.Of(Defaults.Device)}: the first CUDA GPU if there is one).");
+    private readonly Option<TrainingPrecision?> _precision = CliOptions.Enum<TrainingPrecision>(
+        "--precision", "precision",
+        $"Arithmetic of the training steps (default {EnumNames.Of(Defaults.Precision)}: bf16 mixed precision where the CPU has avx512_bf16/amx_bf16 or the GPU compute capability 8.0+, else fp32; " +
+        "fp16 scales the loss). Saved models are fp32 either way.");
+
     private readonly Option<int?> _threads = CliOptions.Value<int>("--threads", "libtorch threads (default: one per core).", "n");
     private readonly Option<int?> _workers = CliOptions.Value<int>("--workers", "Threads decoding and augmenting images ahead of the step (default: min(cores, 4); 0: on the training thread).", "n");
     private readonly Option<int?> _progressInterval = CliOptions.Value<int>(
@@ -66,7 +71,7 @@ internal sealed class TrainerOptions
         foreach (var option in new Option[]
         {
             _weights, _replaceClassifier, _epochs, _batchSize, _optimizer, _learningRate, _decay, _warmup, _momentum, _nesterov, _weightDecay, _headMultiplier,
-            _validationFraction, _patience, _earlyMetric, _earlyDelta, _keepLast, _seed, _device, _threads, _workers, _progressInterval,
+            _validationFraction, _patience, _earlyMetric, _earlyDelta, _keepLast, _seed, _device, _precision, _threads, _workers, _progressInterval,
         })
         {
             command.Options.Add(option);
@@ -91,6 +96,7 @@ internal sealed class TrainerOptions
         options.ValidationFraction = parse.GetValue(_validationFraction) ?? options.ValidationFraction;
         options.Seed = parse.GetValue(_seed) ?? options.Seed;
         options.Device = parse.GetValue(_device) ?? options.Device;
+        options.Precision = parse.GetValue(_precision) ?? options.Precision;
         options.Threads = parse.GetValue(_threads) ?? options.Threads;
         options.DataLoaderWorkers = parse.GetValue(_workers) ?? options.DataLoaderWorkers;
         options.ProgressInterval = parse.GetValue(_progressInterval) ?? options.ProgressInterval;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Training;
 using Spectre.Console;
 
@@ -50,5 +51,5 @@ internal sealed class SpectreTrainingDisplay(IAnsiConsole console) : ITrainingDi
 
     private static string Running(TrainingProgress p) => string.Create(
         CultureInfo.InvariantCulture,
-        $"loss {p.Loss:F4} acc {p.TrainAccuracy:P1}{(p.Validation is { } v ? $" val {v.MicroAccuracy:P1}" : string.Empty)} {p.ImagesPerSecond:F0} img/s");
+        $"loss {p.Loss:F4} acc {p.TrainAccuracy:P1}{(p.Validation is { } v ? $" val {v.MicroAccuracy:P1}" : string.Empty)} {p.ImagesPerSecond:F0} img/s {EnumNames.Of(p.Precision)}");
 }

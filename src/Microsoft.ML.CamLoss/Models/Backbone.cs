@@ -78,7 +78,9 @@ public abstract class Backbone : nn.Module<Tensor, BackboneOutput>
     /// <summary>
     /// Computes the logits and taps of a batch <c>[B, C, H, W]</c> (floating point, on the network's
     /// device, <c>C</c> = <see cref="InputChannels"/>, <c>H, W ≥</c> <see cref="MinimumInputSize"/>).
-    /// The three results join the caller's dispose scope; dispose the output (or the scope).
+    /// The three results join the caller's dispose scope; dispose the output (or the scope). Inside a
+    /// <see cref="MixedPrecision"/> scope the convolutions and the head compute in 16 bits from the float32
+    /// weights and the three results are float32.
     /// </summary>
     /// <exception cref="ArgumentException">The input's rank, channels, size, dtype or device does not fit the network;
     /// or, in training mode, a BatchNorm would see one value per channel (a batch of one whose <c>last</c> tap is
@@ -108,7 +110,11 @@ public abstract class Backbone : nn.Module<Tensor, BackboneOutput>
         return destination;
     }
 
-    /// <summary>The <c>inner</c> and <c>last</c> feature maps of <paramref name="input"/> (called inside a dispose scope).</summary>
+    /// <summary>
+    /// The <c>inner</c> and <c>last</c> feature maps of <paramref name="input"/> (called inside a dispose scope). Under
+    /// <see cref="MixedPrecision"/>, <c>inner</c> must be the float32 <see cref="MixedPrecision.Tap"/> that the next
+    /// stage reads, so that it lies on the path to the logits.
+    /// </summary>
     protected abstract (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input);
 
     /// <summary>Creates and registers the head (call once, where PyTorch's model creates it, so initialisation draws match).</summary>
@@ -128,7 +134,8 @@ public abstract class Backbone : nn.Module<Tensor, BackboneOutput>
     {
         using var scope = torch.NewDisposeScope();
         var (inner, last) = ForwardFeatures(input);
-        var logits = Classifier.forward(nn.functional.adaptive_avg_pool2d(last, 1).flatten(1));
+        last = MixedPrecision.Tap(last);   // under mixed precision: float32, and the head reads this copy (see MixedPrecision)
+        var logits = MixedPrecision.Tap(Classifier.ForwardMixed(nn.functional.adaptive_avg_pool2d(last, 1).flatten(1)));
         scope.MoveToOuter(logits, last, inner);
         return new BackboneOutput(logits, last, inner);
     }

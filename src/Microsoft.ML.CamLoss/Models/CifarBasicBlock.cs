@@ -66,8 +66,8 @@ public sealed class CifarBasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();   // frees the block's intermediates at once (autograd keeps what it needs)
-        var residual = Bn2.forward(Conv2.forward(Bn1.forward(Conv1.forward(input)).relu_()));
-        var shortcut = _projection?.forward(input) ?? (_padChannels > 0 ? ShortcutA(input) : input);
+        var residual = Bn2.forward(Conv2.ForwardMixed(Bn1.forward(Conv1.ForwardMixed(input)).relu_()));
+        var shortcut = _projection?.ForwardMixed(input) ?? (_padChannels > 0 ? ShortcutA(input) : input);
         return residual.add_(shortcut).relu_().MoveToOuterDisposeScope();
     }
 

@@ -92,10 +92,10 @@ public sealed class CifarResNet : Backbone
         Tensor x;
         using (var stem = torch.NewDisposeScope())
         {
-            x = stem.MoveToOuter(Bn1.forward(Conv1.forward(input)).relu_());
+            x = stem.MoveToOuter(Bn1.forward(Conv1.ForwardMixed(input)).relu_());
         }
 
-        var inner = _stages[1].forward(_stages[0].forward(x));
+        var inner = MixedPrecision.Tap(_stages[1].forward(_stages[0].forward(x)));
         return (inner, _stages[2].forward(inner));
     }
 }

@@ -36,8 +36,8 @@ public sealed partial class ImageNetResNet
         public override Tensor forward(Tensor input)
         {
             using var scope = torch.NewDisposeScope();
-            var x = _bn2.forward(_conv2.forward(_bn1.forward(_conv1.forward(input)).relu_()));
-            return x.add_(_downsample?.forward(input) ?? input).relu_().MoveToOuterDisposeScope();
+            var x = _bn2.forward(_conv2.ForwardMixed(_bn1.forward(_conv1.ForwardMixed(input)).relu_()));
+            return x.add_(_downsample?.ForwardMixed(input) ?? input).relu_().MoveToOuterDisposeScope();
         }
 
         protected override void RegisterComponents()
@@ -82,10 +82,10 @@ public sealed partial class ImageNetResNet
         public override Tensor forward(Tensor input)
         {
             using var scope = torch.NewDisposeScope();
-            var x = _bn1.forward(_conv1.forward(input)).relu_();
-            x = _bn2.forward(_conv2.forward(x)).relu_();
-            x = _bn3.forward(_conv3.forward(x));
-            return x.add_(_downsample?.forward(input) ?? input).relu_().MoveToOuterDisposeScope();
+            var x = _bn1.forward(_conv1.ForwardMixed(input)).relu_();
+            x = _bn2.forward(_conv2.ForwardMixed(x)).relu_();
+            x = _bn3.forward(_conv3.ForwardMixed(x));
+            return x.add_(_downsample?.ForwardMixed(input) ?? input).relu_().MoveToOuterDisposeScope();
         }
 
         protected override void RegisterComponents()

@@ -94,11 +94,11 @@ public sealed partial class ImageNetResNet : Backbone
         Tensor x;
         using (var stem = torch.NewDisposeScope())
         {
-            var activated = Bn1.forward(Conv1.forward(input)).relu_();
+            var activated = Bn1.forward(Conv1.ForwardMixed(input)).relu_();
             x = stem.MoveToOuter(nn.functional.max_pool2d(activated, kernel_size: 3, stride: 2, padding: 1));
         }
 
-        var inner = _stages[2].forward(_stages[1].forward(_stages[0].forward(x)));
+        var inner = MixedPrecision.Tap(_stages[2].forward(_stages[1].forward(_stages[0].forward(x))));
         return (inner, _stages[3].forward(inner));
     }
 }

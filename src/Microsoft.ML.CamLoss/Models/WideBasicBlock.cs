@@ -58,14 +58,14 @@ public sealed class WideBasicBlock : nn.Module<Tensor, Tensor>
 
         // The projection reads the pre-activated input, the identity the raw input (as the reference code).
         var activated = Bn1.forward(input).relu_();
-        var x = Bn2.forward(Conv1.forward(activated)).relu_();
+        var x = Bn2.forward(Conv1.ForwardMixed(activated)).relu_();
         if (_dropout > 0)
         {
             x = nn.functional.dropout(x, _dropout, training);
         }
 
-        var residual = Conv2.forward(x);
-        return residual.add_(Shortcut is null ? input : Shortcut.forward(activated)).MoveToOuterDisposeScope();
+        var residual = Conv2.ForwardMixed(x);
+        return residual.add_(Shortcut is null ? input : Shortcut.ForwardMixed(activated)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Nothing: children are registered explicitly, in PyTorch's order.</summary>

@@ -88,7 +88,7 @@ public sealed class WideResNet : Backbone
     /// <inheritdoc />
     protected override (Tensor Inner, Tensor Last) ForwardFeatures(Tensor input)
     {
-        var inner = _stages[1].forward(_stages[0].forward(Conv1.forward(input)));
+        var inner = MixedPrecision.Tap(_stages[1].forward(_stages[0].forward(Conv1.ForwardMixed(input))));
         return (inner, Bn1.forward(_stages[2].forward(inner)).relu_());
     }
 

@@ -90,6 +90,13 @@ public class ImageClassificationTrainerOptions
     public TrainingDevice Device = TrainingDevice.Auto;
 
     /// <summary>
+    /// The arithmetic of the training steps; default <see cref="TrainingPrecision.Auto"/>: bfloat16 mixed precision
+    /// where the hardware computes it natively (a CPU with <c>avx512_bf16</c> or <c>amx_bf16</c>, a CUDA GPU of compute
+    /// capability 8.0 or more), float32 elsewhere. Weights, checkpoints, saved models and scoring stay float32.
+    /// </summary>
+    public TrainingPrecision Precision = TrainingPrecision.Auto;
+
+    /// <summary>
     /// libtorch intra-op threads, set with <c>torch.set_num_threads</c> when training starts. That
     /// setting is process-wide and stays after training. Default null: leave it as it is (libtorch
     /// starts with one thread per core). Results are reproducible for a fixed thread count.

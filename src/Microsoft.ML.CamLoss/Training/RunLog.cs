@@ -9,7 +9,8 @@ namespace Microsoft.ML.CamLoss.Training;
 /// goes (a resumed run appends to the same file), so <c>camloss report</c> can plot a run while it
 /// runs or after it was killed. Keys: <c>type</c> (<c>step</c> or <c>epoch</c>), <c>epoch</c>,
 /// <c>step</c>, <c>stepsPerEpoch</c>, <c>loss</c>, <c>terms</c>, <c>alpha</c>, <c>learningRate</c>,
-/// <c>trainAccuracy</c>, <c>imagesPerSecond</c>, <c>elapsedSeconds</c>, <c>time</c>, and at epoch
+/// <c>trainAccuracy</c>, <c>imagesPerSecond</c>, <c>elapsedSeconds</c>, <c>time</c>, <c>precision</c> (<c>fp32</c>,
+/// <c>bf16</c> or <c>fp16</c>: what the steps compute in), <c>lossScale</c> (fp16 only), and at epoch
 /// ends with validation <c>validation</c> (metric names as <see cref="MulticlassClassificationMetrics"/>,
 /// plus <c>confusionMatrix</c> rows and <c>classNames</c>).
 /// </summary>
@@ -40,7 +41,13 @@ internal sealed class RunLog : IDisposable
             ["imagesPerSecond"] = progress.ImagesPerSecond,
             ["elapsedSeconds"] = progress.Elapsed.TotalSeconds,
             ["time"] = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["precision"] = PrecisionChoice.NameOf(progress.Precision),
         };
+        if (progress.LossScale is { } scale)
+        {
+            line["lossScale"] = scale;
+        }
+
         if (progress.Validation is { } validation)
         {
             line["validation"] = validation.ToJson();

@@ -17,6 +17,7 @@ internal static class TrainingOptionChecks
         Require(options.ValidationFraction is >= 0 and < 1, nameof(options.ValidationFraction), options.ValidationFraction, "in [0, 1)");
         Require(options.Threads is null or >= 1, nameof(options.Threads), options.Threads, "null or at least 1");
         Require(options.DataLoaderWorkers >= 0, nameof(options.DataLoaderWorkers), options.DataLoaderWorkers, "≥ 0");
+        Require(Enum.IsDefined(options.Precision), nameof(options.Precision), options.Precision, "Auto, Fp32, Bf16 or Fp16");
         Require(options.ProgressInterval >= 1, nameof(options.ProgressInterval), options.ProgressInterval, "at least 1");
         if (options.EarlyStopping is { } early)
         {

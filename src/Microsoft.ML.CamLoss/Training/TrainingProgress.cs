@@ -53,7 +53,16 @@ public sealed record TrainingProgress
     /// <summary>Estimated time to the end of the last epoch, from this session's pace.</summary>
     public required TimeSpan EstimatedRemaining { get; init; }
 
-    /// <summary>One line: <c>epoch 3/30 step 40/94 loss 1.234 (cross_entropy 1.1, cam 0.04) α 3 lr 0.0950 acc 61.2% val 58.0% 812 img/s ETA 0:12:31</c>.</summary>
+    /// <summary>
+    /// The precision the steps compute in: <see cref="TrainingPrecision.Fp32"/>, <see cref="TrainingPrecision.Bf16"/>
+    /// or <see cref="TrainingPrecision.Fp16"/> (what <see cref="TrainingPrecision.Auto"/> resolved to); default Fp32.
+    /// </summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
+
+    /// <summary>The float16 loss scale after the last step (see <see cref="TrainingPrecision.Fp16"/>); null in fp32 and bf16.</summary>
+    public double? LossScale { get; init; }
+
+    /// <summary>One line: <c>epoch 3/30 step 40/94 loss 1.234 (cross_entropy 1.1, cam 0.04) α 3 lr 0.0950 acc 61.2% val 58.0% 812 img/s bf16 ETA 0:12:31</c>.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -74,6 +83,12 @@ public sealed record TrainingProgress
             text.Append(CultureInfo.InvariantCulture, $" val {validation.MicroAccuracy:P1}");
         }
 
-        return text.Append(CultureInfo.InvariantCulture, $" {ImagesPerSecond:F0} img/s ETA {EstimatedRemaining:h\\:mm\\:ss}").ToString();
+        text.Append(CultureInfo.InvariantCulture, $" {ImagesPerSecond:F0} img/s {PrecisionChoice.NameOf(Precision)}");
+        if (LossScale is { } scale)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" (loss scale {scale:G6})");
+        }
+
+        return text.Append(CultureInfo.InvariantCulture, $" ETA {EstimatedRemaining:h\\:mm\\:ss}").ToString();
     }
 }

@@ -15,6 +15,8 @@ namespace Microsoft.ML.CamLoss.Training;
 /// order, augmentation and dropout need no saved state: they derive from (seed, epoch, step); nor
 /// does the learning rate, a pure function of the step. The optimiser's state (SGD momentum,
 /// AdamW moments and step counts) is saved as named tensors by <see cref="OptimizerStateDict"/>.
+/// The weights are the float32 master weights whatever the precision; the manifest records the precision and,
+/// in fp16, the loss scaler's state, so that a resumed run continues exactly.
 /// </summary>
 internal sealed partial class TrainingRun
 {
@@ -70,6 +72,8 @@ internal sealed partial class TrainingRun
             _totals = EpochTotals.Load(totals);
         }
 
+        ResumePrecision(path, manifest["precision"] as JsonObject);
+
         _history.Clear();
         _history.AddRange(ManifestJson.FromNode<List<EpochSummary>>(manifest["history"]) ?? []);
         _logger.LogInformation("Resuming from {Checkpoint} at epoch {Epoch}, step {Step}", path, _position.Epoch + 1, _position.Step);
@@ -98,6 +102,7 @@ internal sealed partial class TrainingRun
             ["objective"] = _objective.SaveState(),
             ["earlyStopping"] = _earlyStopping?.Save(),
             ["epochTotals"] = _position.Step > 0 ? _totals.Save() : null,
+            ["precision"] = PrecisionState(),
             ["history"] = ManifestJson.ToNode(_history),
         };
         var entries = new Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>>
@@ -168,6 +173,34 @@ internal sealed partial class TrainingRun
         foreach (var tensor in tensors)
         {
             tensor.Dispose();
+        }
+    }
+
+    /// <summary>The precision the run computes in and, in fp16, the loss scaler's state.</summary>
+    private JsonObject PrecisionState() => new()
+    {
+        ["precision"] = PrecisionChoice.NameOf(_precision.Precision),
+        ["lossScaler"] = _scaler?.Save(),
+    };
+
+    /// <summary>
+    /// Restores the loss scaler's state. A checkpoint from a run in another precision resumes (its weights are float32
+    /// either way) with a warning, since the result then differs from an uninterrupted run.
+    /// </summary>
+    private void ResumePrecision(string path, JsonObject? saved)
+    {
+        var savedName = saved?["precision"]?.GetValue<string>() ?? PrecisionChoice.NameOf(TrainingPrecision.Fp32);
+        var current = PrecisionChoice.NameOf(_precision.Precision);
+        if (savedName != current)
+        {
+            _logger.LogWarning(
+                "Checkpoint '{Checkpoint}' was trained in {Saved}; this run continues in {Current} ({Reason}), so it will not end exactly as an uninterrupted run",
+                path, savedName, current, _precision.Reason);
+        }
+
+        if (_scaler is not null && saved?["lossScaler"] is JsonObject scaler)
+        {
+            _scaler.Load(scaler);
         }
     }
 

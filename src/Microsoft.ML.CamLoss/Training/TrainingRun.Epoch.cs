@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Losses;
+using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -89,10 +92,12 @@ internal sealed partial class TrainingRun
 
     /// <summary>
     /// One optimisation step, inside its own dispose scope: rate from the schedule, dropout seed from
-    /// (seed, epoch, step), forward, loss, then one host synchronisation (every loss term and the
+    /// (seed, epoch, step), forward and loss (under the run's <see cref="MixedPrecision"/> policy in bf16/fp16:
+    /// the network in 16 bits, the loss in float32), then one host synchronisation (every loss term and the
     /// number of correct predictions copied to the host together, as one float64 vector) so that a
     /// NaN or infinite loss stops training before the update, then gradients (cleared to none, as
-    /// PyTorch's <c>zero_grad()</c>), backward and the optimiser's step.
+    /// PyTorch's <c>zero_grad()</c>), backward and the optimiser's step. In fp16 the backward pass runs on the
+    /// scaled loss and the step is skipped when a gradient overflows (<see cref="LossScaler"/>).
     /// </summary>
     private void TrainStep(ImageBatch batch, int epoch, int step, double alpha, EpochTotals totals)
     {
@@ -100,8 +105,15 @@ internal sealed partial class TrainingRun
         var globalStep = ((long)epoch * StepsPerEpoch) + step;
         _schedule.Apply(_optimizer, globalStep);
         ManualSeed(SeededRandom.Derive(_seed, DropoutStream, (ulong)epoch, (ulong)step).NextUInt64());
-        var output = _network.forward(batch.Images);
-        using var loss = _objective.Compute(_network, output, batch, epoch);
+        BackboneOutput output;
+        LossResult computed;
+        using (_precision.ComputeType is { } type ? MixedPrecision.Enter(type) : null)
+        {
+            output = _network.forward(batch.Images);
+            computed = _objective.Compute(_network, output, batch, epoch);
+        }
+
+        using var loss = computed;
         var parts = loss.Parts.ToList();
         var correct = output.Logits.detach().argmax(1).eq(batch.Labels).sum();
         Tensor[] scalars = [.. parts.Select(p => p.Value.detach().to(ScalarType.Float64).reshape(1)), correct.to(ScalarType.Float64).reshape(1)];
@@ -117,8 +129,24 @@ internal sealed partial class TrainingRun
             parameter.grad = null;
         }
 
-        loss.Total.backward();
-        _optimizer.step();
+        if (_scaler is null)
+        {
+            loss.Total.backward();
+            _optimizer.step();
+        }
+        else
+        {
+            _scaler.ScaleLoss(loss.Total).backward();
+            if (_scaler.UnscaleAndUpdate(_parameters))
+            {
+                _optimizer.step();
+            }
+            else
+            {
+                _logger.LogDebug("Step {Step} of epoch {Epoch} skipped: a float16 gradient overflowed; loss scale now {Scale}", step + 1, epoch + 1, _scaler.Scale);
+            }
+        }
+
         totals.Add(terms, batch.Count, values[^1]);
     }
 
@@ -142,6 +170,8 @@ internal sealed partial class TrainingRun
             ImagesPerSecond = totals.Images / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9),
             Elapsed = session.Elapsed,
             EstimatedRemaining = done > 0 ? session.Elapsed / done * remaining : TimeSpan.Zero,
+            Precision = _precision.Precision,
+            LossScale = _scaler?.Scale,
         };
     }
 
@@ -161,7 +191,8 @@ internal sealed partial class TrainingRun
             (checkpoint is null
                 ? "No checkpoint was written (set CheckpointDirectory to keep one). "
                 : $"The last good checkpoint is '{checkpoint}' (after epoch {_position.Epoch}). ") +
-            "Lower the learning rate, use warm-up, or look for images with NaN or extreme values.",
+            "Lower the learning rate, use warm-up, or look for images with NaN or extreme values" +
+            (_precision.Precision == TrainingPrecision.Fp16 ? " (in fp16, activations beyond ±65504 overflow: try Precision = Bf16 or Fp32)." : "."),
             epoch, step + 1, checkpoint);
     }
 

@@ -40,6 +40,8 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly EarlyStopping? _earlyStopping;
     private readonly List<EpochSummary> _history = [];
     private readonly RunLog? _log;
+    private readonly PrecisionChoice _precision;
+    private readonly LossScaler? _scaler;
     private (int Epoch, int Step) _position;
     private bool _networkOwnedByModel;
 
@@ -56,6 +58,12 @@ internal sealed partial class TrainingRun : IDisposable
         var inputShape = InputShape(_pipeline, _train);
         ConfigureRuntime(_options);
         _device = ResolveDevice(_options.Device);
+        _precision = PrecisionChoice.Resolve(_options.Precision, _device.type, HardwareSupport.Detect(_device.type == DeviceType.CUDA));
+        _scaler = _precision.ScalesLoss ? new LossScaler() : null;
+        if (_precision.Warning is { } warning)
+        {
+            _logger.LogWarning("{Warning}", warning);
+        }
 
         ManualSeed(seed);
         _network = Backbones.Create(_options.Architecture, _train.Classes.Count);
@@ -102,9 +110,9 @@ internal sealed partial class TrainingRun : IDisposable
     public ImageClassificationModel Run(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         _logger.LogInformation(
-            "{Trainer} training {Architecture} on {Images} images of {Classes} classes{Validation}: epochs {Start}..{Epochs} of {Steps} steps, batch {Batch}, on {Device}",
+            "{Trainer} training {Architecture} on {Images} images of {Classes} classes{Validation}: epochs {Start}..{Epochs} of {Steps} steps, batch {Batch}, on {Device} in {Precision}",
             _trainer.Name, _options.Architecture, _train.Count, _train.Classes.Count,
-            _validation is null ? string.Empty : $" (validating on {_validation.Count})", _position.Epoch + 1, _options.Epochs, StepsPerEpoch, _options.BatchSize, _device);
+            _validation is null ? string.Empty : $" (validating on {_validation.Count})", _position.Epoch + 1, _options.Epochs, StepsPerEpoch, _options.BatchSize, _device, _precision);
         var session = Stopwatch.StartNew();
         var stepsAtStart = ((long)_position.Epoch * StepsPerEpoch) + _position.Step;
         for (var epoch = _position.Epoch; epoch < _options.Epochs; epoch++)

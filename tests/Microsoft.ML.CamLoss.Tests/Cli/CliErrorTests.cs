@@ -42,6 +42,11 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
+    public void Run_UnknownPrecision_FailsListingThePrecisions() =>
+        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.camloss"), "--precision", "half")
+            .AssertOneLineError(ExitCodes.Usage, "unknown precision 'half'", "auto, fp32, bf16, fp16");
+
+    [TestMethod]
     public void Run_UnknownFormat_FailsListingTheFormats() =>
         CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
             .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");

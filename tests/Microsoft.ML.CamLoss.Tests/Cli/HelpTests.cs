@@ -24,7 +24,7 @@ public sealed class HelpTests
         {
             "--data", "--format", "--arch", "--weights", "--replace-classifier", "--loss", "--epochs", "--batch-size", "--optimizer", "--lr", "--lr-decay",
             "--warmup-epochs", "--momentum", "--nesterov", "--weight-decay", "--head-lr-multiplier", "--validation-fraction", "--early-stopping",
-            "--seed", "--device", "--threads", "--workers", "--progress-interval", "--output", "--run-dir", "--resume",
+            "--seed", "--device", "--precision", "--threads", "--workers", "--progress-interval", "--output", "--run-dir", "--resume",
             "--cam-weight", "--cam-start-epoch", "--adaptive-start", "--distance", "--attention", "--sigma", "--omega", "--theta", "--image-size",
         })
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Cli;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Cli;
@@ -163,6 +164,31 @@ public sealed class TrainCommandTests
         Assert.AreEqual(2, epochs);
 
         CliRun.Of(args).AssertOneLineError(ExitCodes.Failure, "already holds a checkpoint", "--resume", "--overwrite");
+    }
+
+    [TestMethod]
+    [DataRow("auto", "fp32", false)]
+    [DataRow("bf16", "bf16", true)]
+    public void Run_TrainPrecisionOnACpuWithoutBf16_SaysWhichAndWarnsForBf16(string requested, string used, bool warns)
+    {
+        var data = SharedData.Require("flowers12/test");
+        using var cpu = HardwareSupport.Force(new HardwareSupport(new HashSet<string>(), null));
+        var model = Path.Combine(_directory, "flowers.camloss");
+        var run = CliRun.Of("train", "--data", data, "--arch", "resnet8", "--loss", "ce", "--epochs", "1", "--image-size", "16", "--batch-size", "60", "--precision", requested, "--output", model);
+
+        Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Stderr);
+        Assert.Contains($" img/s {used} ETA ", run.Stdout, "the progress line says the precision");
+        var log = File.ReadAllLines(Path.Combine(_directory, "flowers.run", "training.jsonl"));
+        Assert.IsTrue(log.All(l => JsonNode.Parse(l)!["precision"]!.GetValue<string>() == used));
+        if (warns)
+        {
+            Assert.StartsWith("warning: Precision = Bf16 was requested, but the CPU has neither avx512_bf16 nor amx_bf16", run.Stderr);
+            Assert.Contains("--precision auto or fp32", run.Stderr);
+        }
+        else
+        {
+            Assert.AreEqual(string.Empty, run.Stderr);
+        }
     }
 
     private static string[] Daisies(int count) =>

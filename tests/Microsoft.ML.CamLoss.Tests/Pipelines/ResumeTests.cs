@@ -19,8 +19,7 @@ namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 [TestClass]
 public sealed class ResumeTests
 {
-    private static ImageClassificationModel? s_uninterrupted;
-    private static string? s_uninterruptedDirectory;
+    private static readonly Dictionary<TrainingPrecision, (ImageClassificationModel Model, string Directory)> s_uninterrupted = [];
     private static int s_threads;
 
     [ClassInitialize]
@@ -30,11 +29,13 @@ public sealed class ResumeTests
     public static void Cleanup()
     {
         torch.set_num_threads(s_threads);
-        s_uninterrupted?.Dispose();
-        if (s_uninterruptedDirectory is not null)
+        foreach (var (model, directory) in s_uninterrupted.Values)
         {
-            Directory.Delete(s_uninterruptedDirectory, recursive: true);
+            model.Dispose();
+            Directory.Delete(directory, recursive: true);
         }
+
+        s_uninterrupted.Clear();
     }
 
     /// <summary>The largest |Δ| over every weight and buffer of two networks with the same keys (0 when bit-identical).</summary>
@@ -48,13 +49,15 @@ public sealed class ResumeTests
     }
 
     [TestMethod]
-    public void Resume_AfterProcessKilledAfterEpoch2_EndsWithUninterruptedWeights()
+    [DataRow(TrainingPrecision.Fp32)]
+    [DataRow(TrainingPrecision.Bf16)]
+    public void Resume_AfterProcessKilledAfterEpoch2_EndsWithUninterruptedWeights(TrainingPrecision precision)
     {
         var flowers = SharedData.Require("flowers12");
         var directory = Directory.CreateTempSubdirectory("camloss-kill-").FullName;
         try
         {
-            using (var child = StartHost(flowers, directory))
+            using (var child = StartHost(flowers, directory, precision))
             {
                 // Kill as soon as the checkpoint after epoch 2 exists (the child is then in epoch 3 or writing its checkpoint).
                 WaitForLine(child, line => line.StartsWith("Checkpoint written", StringComparison.Ordinal) && line.Contains("(epoch 2, step 0)", StringComparison.Ordinal));
@@ -64,8 +67,8 @@ public sealed class ResumeTests
 
             Assert.IsFalse(File.Exists(Path.Combine(directory, "final.camloss")), "the child finished before it was killed");
             var ml = new CamLossContext();
-            using var resumed = ResumeScenario.Pipeline(ml, directory).Resume(directory, ResumeScenario.Data(ml, flowers));
-            AssertSameWeights(Uninterrupted(flowers), resumed);
+            using var resumed = ResumeScenario.Pipeline(ml, directory, precision).Resume(directory, ResumeScenario.Data(ml, flowers));
+            AssertSameWeights(Uninterrupted(flowers, precision), resumed);
         }
         finally
         {
@@ -96,7 +99,7 @@ public sealed class ResumeTests
             StringAssert.Contains(error.Message, Path.Combine(directory, ImageClassificationTrainer.CheckpointFileName));
 
             using var resumed = pipeline.Resume(directory, data);
-            AssertSameWeights(Uninterrupted(flowers), resumed);
+            AssertSameWeights(Uninterrupted(flowers, ResumeScenario.DefaultPrecision), resumed);
             Assert.AreEqual(ResumeScenario.Epochs, resumed.History.Count);
         }
         finally
@@ -131,11 +134,15 @@ public sealed class ResumeTests
     }
 
     [TestMethod]
-    [DataRow(OptimizerKind.Sgd)]
-    [DataRow(OptimizerKind.AdamW)]
-    public void Resume_AfterCancellationMidEpoch_SyntheticData_EndsWithUninterruptedWeights(OptimizerKind optimizer)
+    [DataRow(OptimizerKind.Sgd, TrainingPrecision.Fp32)]
+    [DataRow(OptimizerKind.AdamW, TrainingPrecision.Fp32)]
+    [DataRow(OptimizerKind.Sgd, TrainingPrecision.Bf16)]
+    [DataRow(OptimizerKind.AdamW, TrainingPrecision.Bf16)]
+    [DataRow(OptimizerKind.Sgd, TrainingPrecision.Fp16)]
+    public void Resume_AfterCancellationMidEpoch_SyntheticData_EndsWithUninterruptedWeights(OptimizerKind optimizer, TrainingPrecision precision)
     {
-        // The same proof on data the test makes itself (a fresh clone runs it), for both optimisers' state.
+        // The same proof on data the test makes itself (a fresh clone runs it), for both optimisers' state, in fp32 and in
+        // mixed precision (bf16: the checkpoint's fp32 master weights are all there is; fp16: the loss scaler's state too).
         var directory = Directory.CreateTempSubdirectory("camloss-resume-").FullName;
         try
         {
@@ -148,7 +155,7 @@ public sealed class ResumeTests
                 {
                     Architecture = Architecture.ResNet8, Epochs = 3, BatchSize = 8, Optimizer = optimizer,
                     LearningRate = optimizer == OptimizerKind.AdamW ? 0.003 : 0.05, WarmupEpochs = 1, Nesterov = true,
-                    HeadLearningRateMultiplier = 2, CamLossStartEpoch = 1, Threads = 1, DataLoaderWorkers = 2,
+                    HeadLearningRateMultiplier = 2, CamLossStartEpoch = 1, Threads = 1, DataLoaderWorkers = 2, Precision = precision,
                     CheckpointDirectory = Path.Combine(directory, run), ProgressInterval = 1,
                 }));
 
@@ -175,16 +182,17 @@ public sealed class ResumeTests
         }
     }
 
-    private static ImageClassificationModel Uninterrupted(string flowers)
+    private static ImageClassificationModel Uninterrupted(string flowers, TrainingPrecision precision)
     {
-        if (s_uninterrupted is null)
+        if (!s_uninterrupted.TryGetValue(precision, out var run))
         {
-            s_uninterruptedDirectory = Directory.CreateTempSubdirectory("camloss-whole-").FullName;
+            var directory = Directory.CreateTempSubdirectory("camloss-whole-").FullName;
             var ml = new CamLossContext();
-            s_uninterrupted = ResumeScenario.Pipeline(ml, s_uninterruptedDirectory).Fit(ResumeScenario.Data(ml, flowers));
+            run = (ResumeScenario.Pipeline(ml, directory, precision).Fit(ResumeScenario.Data(ml, flowers)), directory);
+            s_uninterrupted[precision] = run;
         }
 
-        return s_uninterrupted;
+        return run.Model;
     }
 
     private static void AssertSameWeights(ImageClassificationModel expected, ImageClassificationModel actual)
@@ -195,11 +203,11 @@ public sealed class ResumeTests
             expected.History.Select(h => h.TrainAccuracy).ToArray(), actual.History.Select(h => h.TrainAccuracy).ToArray(), "per-epoch training accuracy");
     }
 
-    private static Process StartHost(string flowers, string directory)
+    private static Process StartHost(string flowers, string directory, TrainingPrecision precision)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.CamLoss.TrainingHost.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "exec", host, flowers, directory })
+        foreach (var argument in new[] { "exec", host, flowers, directory, "--precision", precision.ToString() })
         {
             start.ArgumentList.Add(argument);
         }
