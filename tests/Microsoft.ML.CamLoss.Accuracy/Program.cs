@@ -3,11 +3,18 @@
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- cub [epochs] [image size]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- flowers [epochs] [seeds] [image size]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-probe
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-transfer cub|flowers [epochs] [seeds] [image size] [batch] [lr]
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
 var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__).ToString(3)}), CUDA {torch.cuda.is_available()}");
+if (int.TryParse(Environment.GetEnvironmentVariable("CAMLOSS_THREADS"), out var libtorchThreads))
+{
+    torch.set_num_threads(libtorchThreads);   // the trainers set it again from their options
+}
+
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 switch (args.FirstOrDefault())
 {
@@ -23,8 +30,16 @@ switch (args.FirstOrDefault())
     case "flowers":
         Comparisons.FlowersTransfer(Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), epochs: Arg(1, 15), seeds: Arg(2, 3), imageSize: Arg(3, 64));
         break;
+    case "imagenet-probe":
+        ImageNetTransfer.LinearProbe(Path.Combine(shared, "cub200-subset/CUB_200_2011"), Path.Combine(shared, "flowers12"));
+        break;
+    case "imagenet-transfer" when args.Length > 1 && args[1] is "cub" or "flowers":
+        ImageNetTransfer.FineTune(
+            args[1], Path.Combine(shared, args[1] == "cub" ? "cub200-subset/CUB_200_2011" : "flowers12"), epochs: Arg(2, args[1] == "cub" ? 6 : 10), seeds: Arg(3, 3), imageSize: Arg(4, 128),
+            batch: Arg(5, 32), learningRate: args.Length > 6 ? double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture) : 0.01);
+        break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|imagenet-probe|imagenet-transfer [arguments]");
         return 2;
 }
 
