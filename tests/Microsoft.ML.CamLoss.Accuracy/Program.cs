@@ -8,7 +8,7 @@
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
-var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
+var shared = Environment.GetEnvironmentVariable("CAMLOSS_SHARED_DATA") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__).ToString(3)}), CUDA {torch.cuda.is_available()}");
 if (int.TryParse(Environment.GetEnvironmentVariable("CAMLOSS_THREADS"), out var libtorchThreads))
 {

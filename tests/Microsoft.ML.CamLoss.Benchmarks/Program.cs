@@ -56,6 +56,11 @@ if (LeakCheck.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
     LeakCheck.Report(threads);
 }
 
+if (ImageNetFineTuneThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    ImageNetFineTuneThroughput.Report(threads);
+}
+
 if (EvaluationThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     EvaluationThroughput.Report(threads, workers: Math.Min(Environment.ProcessorCount, 4));

@@ -22,9 +22,11 @@ namespace Microsoft.ML.CamLoss.Models;
 /// (<c>layer4.2</c> holds the extra block). Dropping that block to fit torchvision's ResNet-18 would change
 /// the features, so the import refuses to.</para>
 /// <para>The weights expect their own preprocessing, <see cref="ResNet18Preprocessing"/>: RGB pixel values
-/// 0–255 minus a 224×224 mean image (no std). The package's network reads BGR; its first convolution's
-/// input channels are reversed here so that the network reads RGB like every network of this library.
-/// Everything else that differs from torchvision is listed in <see cref="Conventions"/>.</para>
+/// 0–255 minus a 224×224 mean image. The package's network reads BGR and values of about ±128; here its
+/// first convolution's input channels are reversed and scaled so that the network reads RGB like every
+/// network of this library, divided by 255 × torchvision's ImageNet std (inputs of unit scale, which
+/// fine-tuning needs: unscaled, SGD at lr 0.01 diverged). The network computes the same features.
+/// Everything that differs from torchvision is listed in <see cref="Conventions"/>.</para>
 /// <para>With this preprocessing, the 512 pooled features of <see cref="ResNet18"/> match ONNX Runtime
 /// running the package's two files to 1e-4 × their largest magnitude (224×224 input; the tests check it,
 /// and measure about 2e-6).</para>
@@ -63,12 +65,13 @@ public static class ImageNetWeights
     /// <summary>
     /// The input preparation the weights were trained with, from <c>ResNetPreprocess.onnx</c>: RGB pixel values
     /// 0–255 minus the package's 224×224 mean image (channel means R 123.2, G 115.9, B 103.1), resized to the
-    /// image's size when it is not 224×224. Put it last among the geometric transforms (in place of
+    /// image's size when it is not 224×224, divided by 255 × (0.229, 0.224, 0.225) (the scale the first
+    /// convolution's weights were multiplied by). Put it last among the geometric transforms (in place of
     /// <c>NormalizeImageNet</c>); the trainers do so when they start from these weights.
     /// </summary>
     /// <exception cref="FileNotFoundException">The package's files are not found.</exception>
     /// <exception cref="InvalidDataException">The files are not what this library maps (see <see cref="Conventions"/>).</exception>
-    public static SubtractMeanImageTransform ResNet18Preprocessing => Cache.Value.Preprocessing;
+    public static MeanImageNormalizeTransform ResNet18Preprocessing => Cache.Value.Preprocessing;
 
     /// <summary>
     /// What the package's network and preprocessing do differently from torchvision's ResNet-18 and how the
@@ -151,13 +154,25 @@ public static class ImageNetWeights
             throw new InvalidDataException($"'{Path.Combine(folder, ImageNetWeightsFiles.NetworkFile)}' is a ResNet with [{string.Join(", ", weights.BlocksPerStage)}] blocks per stage; {PackageId} {PackageVersion} has [2, 2, 2, 3] (Architecture.ResNet18Cntk).");
         }
 
-        var state = weights.State.Select(s => s.Name == "conv1.weight" ? s with { Values = ReorderInputChannels(s, preprocessing.ChannelSource) } : s).ToList();
-        var mean = new SubtractMeanImageTransform(preprocessing.MeanImageInImageOrder(), preprocessing.ChannelSource.Length, preprocessing.Height, preprocessing.Width);
-        return new Imported(weights with { State = state }, mean, [.. preprocessing.Conventions, .. weights.Conventions]);
+        var state = weights.State.Select(s => s.Name == "conv1.weight" ? s with { Values = ReorderAndScaleInputChannels(s, preprocessing.ChannelSource, InputStd) } : s).ToList();
+        var mean = new MeanImageNormalizeTransform(preprocessing.MeanImageInImageOrder(), preprocessing.ChannelSource.Length, preprocessing.Height, preprocessing.Width, InputStd);
+        string[] scaling =
+        [
+            "Input scale for fine-tuning: the package's network reads values of about ±128; here the input is divided by 255 × torchvision's ImageNet std (58.4, 57.1, 57.4 for R, G, B) " +
+            "and the first convolution's weights are multiplied by the same, so the network computes the same features from inputs of unit scale. Unscaled, SGD moves conv1 about 3,300 (≈ 57²) times faster " +
+            "relative to its weights than in a torchvision-normalised network, and fine-tuning diverged at lr 0.01.",
+        ];
+        return new Imported(weights with { State = state }, mean, [.. preprocessing.Conventions, .. scaling, .. weights.Conventions]);
     }
 
-    /// <summary>The first convolution's weights <c>[O, I, kH, kW]</c> for image channels: W'[:, source[j]] = W[:, j].</summary>
-    private static float[] ReorderInputChannels(OnnxInitializer weight, int[] source)
+    /// <summary>
+    /// The divisor of each input channel, on the 0–255 scale: 255 × torchvision's ImageNet std, so the network's input has the
+    /// scale of a torchvision-normalised image (see <see cref="Conventions"/>).
+    /// </summary>
+    private static readonly float[] InputStd = [.. NormalizeTransform.ImageNet.Std.Select(s => 255f * s)];
+
+    /// <summary>The first convolution's weights <c>[O, I, kH, kW]</c> for image channels divided by <paramref name="std"/>: W'[:, source[j]] = W[:, j] · std[source[j]].</summary>
+    private static float[] ReorderAndScaleInputChannels(OnnxInitializer weight, int[] source, float[] std)
     {
         var (outputs, inputs, kernel) = ((int)weight.Shape[0], (int)weight.Shape[1], (int)(weight.Shape[2] * weight.Shape[3]));
         if (inputs != source.Length)
@@ -170,12 +185,16 @@ public static class ImageNetWeights
         {
             for (var j = 0; j < inputs; j++)
             {
-                Array.Copy(weight.Values, ((o * inputs) + j) * kernel, result, ((o * inputs) + source[j]) * kernel, kernel);
+                var (from, to) = (((o * inputs) + j) * kernel, ((o * inputs) + source[j]) * kernel);
+                for (var k = 0; k < kernel; k++)
+                {
+                    result[to + k] = weight.Values[from + k] * std[source[j]];
+                }
             }
         }
 
         return result;
     }
 
-    private sealed record Imported(MappedWeights Weights, SubtractMeanImageTransform Preprocessing, IReadOnlyList<string> Conventions);
+    private sealed record Imported(MappedWeights Weights, MeanImageNormalizeTransform Preprocessing, IReadOnlyList<string> Conventions);
 }

@@ -7,7 +7,7 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// <summary>
 /// The scoring preprocessing of a model file as JSON: one object per transform, e.g.
 /// <c>{"type": "resize", "height": 256, "width": 256, "antialias": true}</c>, so a loaded model
-/// prepares images exactly as the trained one did. A mean image (<see cref="SubtractMeanImageTransform"/>)
+/// prepares images exactly as the trained one did. A mean image (<see cref="MeanImageNormalizeTransform"/>)
 /// is stored as base64 of its little-endian float32 values (800 kB of text for 3×224×224).
 /// </summary>
 internal static class PreprocessingJson
@@ -35,13 +35,14 @@ internal static class PreprocessingJson
         NormalizeTransform n => new() { ["type"] = "normalize", ["mean"] = new JsonArray([.. n.Mean.Select(v => JsonValue.Create(v))]), ["std"] = new JsonArray([.. n.Std.Select(v => JsonValue.Create(v))]) },
         ToFloatTransform => new() { ["type"] = "toFloat" },
         GrayscaleToRgbTransform => new() { ["type"] = "grayscaleToRgb" },
-        SubtractMeanImageTransform m => new()
+        MeanImageNormalizeTransform m => new()
         {
-            ["type"] = "subtractMeanImage", ["channels"] = m.Channels, ["height"] = m.Height, ["width"] = m.Width,
+            ["type"] = "meanImageNormalize", ["channels"] = m.Channels, ["height"] = m.Height, ["width"] = m.Width,
+            ["std"] = new JsonArray([.. m.Std.Select(v => JsonValue.Create(v))]),
             ["mean"] = Convert.ToBase64String(MemoryMarshal.AsBytes(((float[])[.. m.MeanImage]).AsSpan())),
         },
         _ => throw new NotSupportedException(
-            $"The scoring transform {transform.GetType().Name} cannot be saved in a model file; the saved preprocessing supports resize, centre crop, normalize, mean-image subtraction, grayscale-to-RGB and the training-only augmentations."),
+            $"The scoring transform {transform.GetType().Name} cannot be saved in a model file; the saved preprocessing supports resize, centre crop, normalize, mean-image normalisation, grayscale-to-RGB and the training-only augmentations."),
     };
 
     private static IImageTransform Create(JsonObject step, string path)
@@ -56,8 +57,8 @@ internal static class PreprocessingJson
                 "normalize" => new NormalizeTransform(Floats(step["mean"]), Floats(step["std"])),
                 "toFloat" => ToFloatTransform.Instance,
                 "grayscaleToRgb" => GrayscaleToRgbTransform.Instance,
-                "subtractMeanImage" => new SubtractMeanImageTransform(
-                    FloatsFromBase64(step["mean"]), step["channels"]!.GetValue<int>(), step["height"]!.GetValue<int>(), step["width"]!.GetValue<int>()),
+                "meanImageNormalize" => new MeanImageNormalizeTransform(
+                    FloatsFromBase64(step["mean"]), step["channels"]!.GetValue<int>(), step["height"]!.GetValue<int>(), step["width"]!.GetValue<int>(), Floats(step["std"])),
                 var type => throw Corrupt(path, $"the preprocessing step '{type}' is unknown to this library version"),
             };
         }

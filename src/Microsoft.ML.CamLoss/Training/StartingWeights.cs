@@ -50,8 +50,8 @@ internal static class StartingWeights
     {
         var preprocessing = ImageNetWeights.ResNet18Preprocessing;
         var transforms = pipeline.Transforms;
-        var normalizations = transforms.Where(t => t is NormalizeTransform or SubtractMeanImageTransform).ToList();
-        if (normalizations is [SubtractMeanImageTransform existing] && existing.MeanImage.SequenceEqual(preprocessing.MeanImage))
+        var normalizations = transforms.Where(t => t is NormalizeTransform or MeanImageNormalizeTransform).ToList();
+        if (normalizations is [MeanImageNormalizeTransform existing] && existing.SameAs(preprocessing))
         {
             return pipeline;
         }
@@ -77,8 +77,8 @@ internal static class StartingWeights
         }
 
         logger.LogInformation(
-            "Starting from the ImageNet weights of {Package} {Version}; preprocessing {Step}: RGB pixel values 0–255 minus the package's {Height}×{Width} mean image",
-            ImageNetWeights.PackageId, ImageNetWeights.PackageVersion, normalizations.Count == 0 ? "appended" : "NormalizeImageNet replaced by SubtractMeanImage", preprocessing.Height, preprocessing.Width);
+            "Starting from the ImageNet weights of {Package} {Version}; preprocessing {Step}: RGB pixel values 0–255 minus the package's {Height}×{Width} mean image, divided by 255 × ImageNet's std",
+            ImageNetWeights.PackageId, ImageNetWeights.PackageVersion, normalizations.Count == 0 ? "appended" : "NormalizeImageNet replaced by MeanImageNormalize", preprocessing.Height, preprocessing.Width);
         foreach (var convention in ImageNetWeights.Conventions)
         {
             logger.LogDebug("ImageNet weights: {Convention}", convention);
@@ -93,7 +93,7 @@ internal static class StartingWeights
     private static string Describe(IImageTransform transform) => transform switch
     {
         NormalizeTransform n => $"mean ({string.Join(", ", n.Mean)}) and std ({string.Join(", ", n.Std)})",
-        SubtractMeanImageTransform m => $"another {m.Height}×{m.Width} mean image",
+        MeanImageNormalizeTransform m => $"another {m.Height}×{m.Width} mean image",
         _ => transform.GetType().Name,
     };
 }

@@ -63,8 +63,8 @@ public sealed class ImageNetStartTests
         using var loaded = ml.Model.Load(path);
 
         Assert.AreEqual(Architecture.ResNet18Cntk, loaded.Architecture);
-        var mean = loaded.Preprocessing.Transforms.OfType<SubtractMeanImageTransform>().Single();
-        CollectionAssert.AreEqual(ImageNetWeights.ResNet18Preprocessing.MeanImage.ToArray(), mean.MeanImage.ToArray());
+        var mean = loaded.Preprocessing.Transforms.OfType<MeanImageNormalizeTransform>().Single();
+        Assert.IsTrue(mean.SameAs(ImageNetWeights.ResNet18Preprocessing), "mean image and std bit for bit");
         CollectionAssert.AreEqual(before, loaded.CreatePredictionEngine().Predict(data[0].Image).Score);
     }
 
@@ -161,6 +161,7 @@ public sealed class ImageNetStartTests
         StringAssert.Contains(conventions, "conv1, layer2.0.conv1, layer3.0.conv1, layer4.0.conv1, maxpool pad CNTK-style");
         StringAssert.Contains(conventions, "averages fixed 7×7 windows");
         StringAssert.Contains(conventions, "ε = 1e-5");
+        StringAssert.Contains(conventions, "255 × torchvision's ImageNet std");
     }
 
     [TestMethod]
@@ -178,7 +179,7 @@ public sealed class ImageNetStartTests
     }
 
     [TestMethod]
-    public void SubtractMeanImage_FloatAndByteInput_GiveTheSameValues()
+    public void MeanImageNormalize_FloatAndByteInput_GiveTheSameValues()
     {
         var transform = ImageNetWeights.ResNet18Preprocessing;
         using var scope = NewDisposeScope();
@@ -187,12 +188,14 @@ public sealed class ImageNetStartTests
         var fromBytes = transform.Apply(bytes, new SeededRandom(0));
         var fromFloats = transform.Apply(bytes.to(ScalarType.Float32) / 255f, new SeededRandom(0));
 
-        TensorAssert.Close(fromBytes, fromFloats, 0, 2e-5, "x·255 − M from [0, 1] floats vs uint8 (float32 rounding of x/255·255 on values ≤ 255)");
-        TensorAssert.Close(bytes.to(ScalarType.Float32) - tensor(transform.MeanImage.ToArray(), [3, 224, 224]), fromBytes, 0, 0, "uint8 − mean image");
+        TensorAssert.Close(fromBytes, fromFloats, 0, 1e-6, "(x·255 − M)/std from [0, 1] floats vs uint8 (float32 rounding of x/255·255 on values ≤ 255, over std ≈ 57)");
+        var expected = (bytes.to(ScalarType.Float32) - tensor(transform.MeanImage.ToArray(), [3, 224, 224])) / tensor(transform.Std.ToArray(), [3, 1, 1]);
+        TensorAssert.Close(expected, fromBytes, 0, 0, "(uint8 − mean image) / std");
+        CollectionAssert.AreEqual(new[] { 0.229f * 255, 0.224f * 255, 0.225f * 255 }, transform.Std.ToArray(), "255 × torchvision's ImageNet std");
     }
 
     [TestMethod]
-    public void SubtractMeanImage_OtherSize_SubtractsTheResizedMeanImage()
+    public void MeanImageNormalize_OtherSize_SubtractsTheResizedMeanImage()
     {
         var transform = ImageNetWeights.ResNet18Preprocessing;
         using var scope = NewDisposeScope();
@@ -200,8 +203,8 @@ public sealed class ImageNetStartTests
 
         var result = transform.Apply(image, new SeededRandom(0));
 
-        var expected = ImageFunctional.Resize(tensor(transform.MeanImage.ToArray(), [3, 224, 224]), 112, 96).neg();
-        TensorAssert.Close(expected, result, 0, 0, "0 − bilinear-resized mean image");
+        var expected = ImageFunctional.Resize(tensor(transform.MeanImage.ToArray(), [3, 224, 224]), 112, 96).neg() / tensor(transform.Std.ToArray(), [3, 1, 1]);
+        TensorAssert.Close(expected, result, 0, 0, "(0 − bilinear-resized mean image) / std");
     }
 
     [TestMethod]
@@ -211,8 +214,8 @@ public sealed class ImageNetStartTests
 
         var read = PreprocessingJson.Read(PreprocessingJson.Write(pipeline), "model.camloss");
 
-        var mean = read.Transforms.OfType<SubtractMeanImageTransform>().Single();
-        CollectionAssert.AreEqual(ImageNetWeights.ResNet18Preprocessing.MeanImage.ToArray(), mean.MeanImage.ToArray());
+        var mean = read.Transforms.OfType<MeanImageNormalizeTransform>().Single();
+        Assert.IsTrue(mean.SameAs(ImageNetWeights.ResNet18Preprocessing), "mean image and std bit for bit");
         Assert.AreEqual((3, 224, 224), (mean.Channels, mean.Height, mean.Width));
     }
 

@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.CamLoss.Data;
 
 /// <summary>
-/// Caffe/CNTK-style input preparation: pixel values on the 0–255 scale minus a per-pixel mean image,
-/// <c>y[c, h, w] = x[c, h, w] − M[c, h, w]</c>, with no division by a standard deviation. uint8 input is
-/// used as it is (0–255); float32 input is taken to be [0, 1] (as every transform of this library
-/// produces) and multiplied by 255 first. Output float32. An image of another size than the mean
-/// image gets the mean image resized to its size (bilinear, antialiased when shrinking), which at
-/// the mean image's own size is exactly the original preprocessing.
+/// Normalisation with a per-pixel mean image: <c>y[c, h, w] = (x[c, h, w] − M[c, h, w]) / std[c]</c> on
+/// pixel values 0–255 (Caffe/CNTK-style preparation, with a scale). uint8 input is used as it is (0–255);
+/// float32 input is taken to be [0, 1] (as every transform of this library produces) and multiplied by
+/// 255 first. Output float32. An image of another size than the mean image gets the mean image resized
+/// to its size (bilinear, antialiased when shrinking), which at the mean image's own size is exactly the
+/// original preparation.
 /// </summary>
 /// <remarks>
 /// This is the preprocessing of the ImageNet ResNet-18 in <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>
@@ -19,14 +19,18 @@ namespace Microsoft.ML.CamLoss.Data;
 /// the 512 pooled features by 2–4 % of their norm. The mean image is kept in managed memory; the
 /// resized copies for other sizes are cached.
 /// </remarks>
-public sealed class SubtractMeanImageTransform : IImageTransform
+public sealed class MeanImageNormalizeTransform : IImageTransform
 {
     private readonly float[] _mean;
+    private readonly float[] _std;
     private readonly ConcurrentDictionary<(int Height, int Width), float[]> _resized = new();
 
-    /// <summary>Subtracts <paramref name="meanImage"/>, <c>[channels, height, width]</c> row-major, on the 0–255 scale.</summary>
-    /// <exception cref="ArgumentException">The sizes are not positive, the values do not fill them, or a value is not finite.</exception>
-    public SubtractMeanImageTransform(IReadOnlyList<float> meanImage, int channels, int height, int width)
+    /// <summary>
+    /// Subtracts <paramref name="meanImage"/>, <c>[channels, height, width]</c> row-major on the 0–255 scale, and
+    /// divides channel c by <paramref name="std"/>[c] (also on the 0–255 scale; null: 1, no division).
+    /// </summary>
+    /// <exception cref="ArgumentException">The sizes are not positive, the values do not fill them, a value is not finite, or a std is not positive.</exception>
+    public MeanImageNormalizeTransform(IReadOnlyList<float> meanImage, int channels, int height, int width, IReadOnlyList<float>? std = null)
     {
         ArgumentNullException.ThrowIfNull(meanImage);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -42,7 +46,13 @@ public sealed class SubtractMeanImageTransform : IImageTransform
             throw new ArgumentException("The mean image has a value that is not finite.", nameof(meanImage));
         }
 
+        if (std is not null && (std.Count != channels || std.Any(s => !(s > 0) || !float.IsFinite(s))))
+        {
+            throw new ArgumentException($"Need one positive, finite std per channel ({channels}); got [{string.Join(", ", std)}].", nameof(std));
+        }
+
         _mean = [.. meanImage];
+        _std = std is null ? [.. Enumerable.Repeat(1f, channels)] : [.. std];
         (Channels, Height, Width) = (channels, height, width);
         _resized[(height, width)] = _mean;
     }
@@ -59,16 +69,23 @@ public sealed class SubtractMeanImageTransform : IImageTransform
     /// <summary>The mean image, <c>[Channels, Height, Width]</c> row-major, on the 0–255 scale.</summary>
     public IReadOnlyList<float> MeanImage => _mean;
 
-    /// <inheritdoc/>
-    public Tensor Apply(Tensor image, SeededRandom random) => Subtract(image);
+    /// <summary>The divisor of each channel, on the 0–255 scale (1: none).</summary>
+    public IReadOnlyList<float> Std => _std;
 
     /// <inheritdoc/>
-    public Tensor ApplyBatch(Tensor images, IReadOnlyList<SeededRandom> randoms) => Subtract(images);
+    public Tensor Apply(Tensor image, SeededRandom random) => Normalize(image);
+
+    /// <inheritdoc/>
+    public Tensor ApplyBatch(Tensor images, IReadOnlyList<SeededRandom> randoms) => Normalize(images);
 
     /// <inheritdoc/>
     public IReadOnlyList<IImageTransform> ForScoring() => [this];
 
-    private Tensor Subtract(Tensor image)
+    /// <summary>Whether <paramref name="other"/> has the same mean image and std.</summary>
+    public bool SameAs(MeanImageNormalizeTransform other) =>
+        ReferenceEquals(this, other) || (other is not null && other.Channels == Channels && other.Height == Height && other.Width == Width && other._std.AsSpan().SequenceEqual(_std) && other._mean.AsSpan().SequenceEqual(_mean));
+
+    private Tensor Normalize(Tensor image)
     {
         var (height, width) = ImageFunctional.Size(image);
         if (image.shape[^3] != Channels)
@@ -79,7 +96,8 @@ public sealed class SubtractMeanImageTransform : IImageTransform
         using var scope = NewDisposeScope();
         var x = image.dtype == ScalarType.Byte ? image.to(ScalarType.Float32) : image.to(ScalarType.Float32).mul(255f);
         var mean = tensor(MeanFor(height, width), [Channels, height, width], device: image.device);
-        return x.sub(mean).MoveToOuterDisposeScope();
+        var std = tensor(_std, [Channels, 1, 1], device: image.device);
+        return x.sub(mean).div_(std).MoveToOuterDisposeScope();
     }
 
     private float[] MeanFor(int height, int width) => _resized.GetOrAdd((height, width), size =>
