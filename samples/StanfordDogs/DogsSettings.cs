@@ -75,7 +75,7 @@ internal sealed record DogsSettings
             settings = settings with
             {
                 Weights = weights,
-                // ImageNet (default): the library's ResNet-18 weights, lr 0.01 (head 10×) and batch 16 at 224 px for a few epochs.
+                // ImageNet (default): the library's ResNet-18 weights, lr 0.01 (the head too) and batch 16 at 224 px for a few epochs.
                 // A torchvision checkpoint: the paper's ResNet-50, lr 0.001 and batch 16 at 224 px (paper: 448) for a few epochs (paper: 90).
                 // From scratch: a ResNet-18 at 112 px, lr 0.05, batch 32.
                 Architecture = given.TryGetValue("--arch", out var arch) ? Enum.Parse<Architecture>(arch, ignoreCase: true) : imageNet || scratch ? Architecture.ResNet18 : Architecture.ResNet50,

@@ -55,7 +55,9 @@ else
     }
 
     // Otherwise ResNet-18 starts from the library's ImageNet weights (the default), with a new head and the weights' own preprocessing.
-    options.HeadLearningRateMultiplier = 10;           // the new head learns 10× faster than the pretrained backbone
+    // The new head learns 10× faster than the pretrained backbone at a checkpoint's lr 0.001; at the ImageNet start's lr 0.01 it
+    // keeps the backbone's rate (lr 0.1 on 512 pooled features is past SGD's stability limit: the loss blows up in epoch 2).
+    options.HeadLearningRateMultiplier = settings.WeightsPath is null ? 1 : 10;
     options.AdaptiveStart = true;                      // α = 3 from the epoch after training accuracy exceeds 50%
 }
 

@@ -4,7 +4,7 @@
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- flowers [epochs] [seeds] [image size]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-probe
-//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-transfer cub|flowers [epochs] [seeds] [image size] [batch] [lr]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-transfer cub|flowers [epochs] [seeds: N or first..last] [image size] [batch] [lr]
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
@@ -16,6 +16,8 @@ if (int.TryParse(Environment.GetEnvironmentVariable("CAMLOSS_THREADS"), out var 
 }
 
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+(int First, int Last) Seeds(int index) =>   // "3": seeds 1..3; "2..3": seeds 2 and 3
+    args.Length <= index ? (1, 3) : args[index].Split("..") is [var first, var last] ? (int.Parse(first, System.Globalization.CultureInfo.InvariantCulture), int.Parse(last, System.Globalization.CultureInfo.InvariantCulture)) : (1, Arg(index, 3));
 switch (args.FirstOrDefault())
 {
     case "fashion":
@@ -35,7 +37,7 @@ switch (args.FirstOrDefault())
         break;
     case "imagenet-transfer" when args.Length > 1 && args[1] is "cub" or "flowers":
         ImageNetTransfer.FineTune(
-            args[1], Path.Combine(shared, args[1] == "cub" ? "cub200-subset/CUB_200_2011" : "flowers12"), epochs: Arg(2, args[1] == "cub" ? 6 : 10), seeds: Arg(3, 3), imageSize: Arg(4, 128),
+            args[1], Path.Combine(shared, args[1] == "cub" ? "cub200-subset/CUB_200_2011" : "flowers12"), epochs: Arg(2, args[1] == "cub" ? 4 : 10), seeds: Seeds(3), imageSize: Arg(4, args[1] == "cub" ? 112 : 128),
             batch: Arg(5, 32), learningRate: args.Length > 6 ? double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture) : 0.01);
         break;
     default:
