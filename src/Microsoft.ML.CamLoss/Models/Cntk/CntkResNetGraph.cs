@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.CamLoss.Onnx;
 
 namespace Microsoft.ML.CamLoss.Models.Cntk;
@@ -45,6 +46,7 @@ internal static class CntkResNetGraph
         private readonly SortedSet<string> _asymmetric = new(StringComparer.Ordinal);
         private readonly List<string> _conventions = [];
         private bool _sizesDiffer;
+        private float _batchNormMomentum = float.NaN;
         private long _channels;
         private long _height;
         private long _width;
@@ -99,7 +101,9 @@ internal static class CntkResNetGraph
                     (_sizesDiffer ? " At the file's declared input size some output sizes differ." : string.Empty));
             }
 
-            _conventions.Add("BatchNorm: ε = 1e-5 as torchvision; CNTK's running-average momentum (0.988 per batch) is not used (fine-tuning uses PyTorch's momentum 0.1).");
+            _conventions.Add(float.IsNaN(_batchNormMomentum)
+                ? "BatchNorm: ε = 1e-5 as torchvision."
+                : string.Create(CultureInfo.InvariantCulture, $"BatchNorm: ε = 1e-5 as torchvision; the file's running-average momentum ({_batchNormMomentum:0.####}, CNTK's convention) is not used (fine-tuning uses PyTorch's 0.1)."));
             return new MappedWeights(_state, blocksPerStage, _conventions);
         }
 
@@ -271,6 +275,7 @@ internal static class CntkResNetGraph
                 throw graph.Error($"{bn} ({name}) has epsilon {epsilon:R} and spatial {bn.Int("spatial", 1)}; torchvision's BatchNorm2d uses ε = 1e-5 per channel (spatial 1)");
             }
 
+            _batchNormMomentum = bn.Float("momentum", _batchNormMomentum);
             string[] parts = ["weight", "bias", "running_mean", "running_var"];
             for (var i = 0; i < 4; i++)
             {

@@ -7,8 +7,4 @@ namespace Microsoft.ML.CamLoss.Models.Cntk;
 /// (so a cache of them holds no native memory), with the conventions the mapping found that
 /// differ from torchvision's, in words.
 /// </summary>
-internal sealed record MappedWeights(IReadOnlyList<OnnxInitializer> State, IReadOnlyList<int> BlocksPerStage, IReadOnlyList<string> Conventions)
-{
-    /// <summary>The value stored under <paramref name="name"/>.</summary>
-    public OnnxInitializer this[string name] => State.First(s => s.Name == name);
-}
+internal sealed record MappedWeights(IReadOnlyList<OnnxInitializer> State, IReadOnlyList<int> BlocksPerStage, IReadOnlyList<string> Conventions);

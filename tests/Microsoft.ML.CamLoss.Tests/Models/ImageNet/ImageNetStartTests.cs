@@ -179,6 +179,17 @@ public sealed class ImageNetStartTests
     }
 
     [TestMethod]
+    public void LoadBackbone_TorchvisionResNet18_ThrowsNamingTheExtraBlock()
+    {
+        using var torchvision = Backbones.Create(Architecture.ResNet18, 2);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => ImageNetWeights.LoadBackbone(torchvision));
+
+        StringAssert.Contains(error.Message, "[2, 2, 2, 3] blocks (Architecture.ResNet18Cntk)");
+        StringAssert.Contains(error.Message, "unexpected keys: layer4.2.conv1.weight");
+    }
+
+    [TestMethod]
     public void MeanImageNormalize_FloatAndByteInput_GiveTheSameValues()
     {
         var transform = ImageNetWeights.ResNet18Preprocessing;
