@@ -11,8 +11,9 @@ app="$work/consumer"
 mkdir -p "$feed" "$app"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet pack src/Microsoft.ML.CamLoss -c Release -o "$feed" -p:Version=0.0.0-local
-version=0.0.0-local
+# A version of its own per run: the NuGet cache keeps whatever an earlier run packed under the same version.
+version=0.0.0-local.$(date +%s)
+dotnet pack src/Microsoft.ML.CamLoss -c Release -o "$feed" -p:Version=$version
 
 cat > "$app/consumer.csproj" <<PROJECT
 <Project Sdk="Microsoft.NET.Sdk">
@@ -59,7 +60,10 @@ sgd.zero_grad();
 loss.Total.backward();
 sgd.step();
 Console.WriteLine($"one training step: loss {loss.Total.item<float>():F4} (cross-entropy {loss.CrossEntropy.item<float>():F4}, CAM {loss.Cam.item<float>():F4})");
+Console.WriteLine($"ImageNet weights: {ImageNetWeights.ModelDirectory ?? "not found"}");
 CODE
 
 (cd "$app" && env -i PATH="$PATH" HOME="$HOME" dotnet run -c Release)
+# The ImageNet weights' package (a dependency) copies its model files into the consumer's output.
+test -f "$app/bin/Release/net10.0/DnnImageModels/ResNet18Onnx/ResNet18.onnx" || { echo "check-package: DnnImageModels/ missing from the consumer's output" >&2; exit 1; }
 echo "check-package: the packed library and TorchSharp-cpu trained one step in $app"

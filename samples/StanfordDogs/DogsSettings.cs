@@ -7,13 +7,25 @@ namespace Microsoft.ML.CamLoss.Samples.StanfordDogs;
 internal sealed record DogsSettings
 {
     public const string Usage =
-        "usage: StanfordDogs <Stanford Dogs folder, holding Images/ and lists/> [--weights resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model artifacts/dogs.camloss]";
+        "usage: StanfordDogs <Stanford Dogs folder, holding Images/ and lists/> [--weights imagenet|none|resnet50.pth] [--arch ResNet18|ResNet50|…] [--epochs N] [--image-size S] [--batch B] [--lr LR] [--model artifacts/dogs.camloss]";
 
     /// <summary>The Stanford Dogs folder (holding <c>Images/</c> and <c>lists/</c>); required.</summary>
     public string DataRoot { get; init; } = string.Empty;
 
-    /// <summary>A torchvision ImageNet checkpoint to fine-tune, or null to train from scratch.</summary>
-    public string? WeightsPath { get; init; }
+    /// <summary>
+    /// Where the network starts: <c>imagenet</c> (default: the ImageNet ResNet-18 that comes with the library, from the NuGet
+    /// package Microsoft.ML.DnnImageFeaturizer.ResNet18, offline), <c>none</c> (from scratch), or a torchvision ImageNet checkpoint.
+    /// </summary>
+    public string Weights { get; init; } = "imagenet";
+
+    /// <summary>Fine-tuning the library's ImageNet weights.</summary>
+    public bool FromImageNet => Weights.Equals("imagenet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Training from random initialisation.</summary>
+    public bool FromScratch => Weights.Equals("none", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The torchvision checkpoint to fine-tune, or null.</summary>
+    public string? WeightsPath => FromImageNet || FromScratch ? null : Weights;
 
     public Architecture Architecture { get; init; }
 
@@ -55,19 +67,22 @@ internal sealed record DogsSettings
             return false;
         }
 
-        var pretrained = given.TryGetValue("--weights", out var weights);
+        var weights = given.GetValueOrDefault("--weights", "imagenet");
+        var scratch = weights.Equals("none", StringComparison.OrdinalIgnoreCase);
+        var imageNet = weights.Equals("imagenet", StringComparison.OrdinalIgnoreCase);
         try
         {
             settings = settings with
             {
-                WeightsPath = weights,
-                // Fine-tuning: the paper's ResNet-50, lr 0.001 and batch 16 at 224 px (paper: 448) for a few epochs (paper: 90).
+                Weights = weights,
+                // ImageNet (default): the library's ResNet-18 weights, lr 0.01 (the head too) and batch 16 at 224 px for a few epochs.
+                // A torchvision checkpoint: the paper's ResNet-50, lr 0.001 and batch 16 at 224 px (paper: 448) for a few epochs (paper: 90).
                 // From scratch: a ResNet-18 at 112 px, lr 0.05, batch 32.
-                Architecture = given.TryGetValue("--arch", out var arch) ? Enum.Parse<Architecture>(arch, ignoreCase: true) : pretrained ? Architecture.ResNet50 : Architecture.ResNet18,
-                Epochs = Number("--epochs", pretrained ? 3 : 5),
-                ImageSize = Number("--image-size", pretrained ? 224 : 112),
-                BatchSize = Number("--batch", pretrained ? 16 : 32),
-                LearningRate = given.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : pretrained ? 0.001 : 0.05,
+                Architecture = given.TryGetValue("--arch", out var arch) ? Enum.Parse<Architecture>(arch, ignoreCase: true) : imageNet || scratch ? Architecture.ResNet18 : Architecture.ResNet50,
+                Epochs = Number("--epochs", imageNet ? 3 : scratch ? 5 : 3),
+                ImageSize = Number("--image-size", scratch ? 112 : 224),
+                BatchSize = Number("--batch", imageNet ? 16 : scratch ? 32 : 16),
+                LearningRate = given.TryGetValue("--lr", out var lr) ? double.Parse(lr, CultureInfo.InvariantCulture) : imageNet ? 0.01 : scratch ? 0.05 : 0.001,
                 ModelPath = given.GetValueOrDefault("--model", settings.ModelPath),
             };
         }
@@ -95,6 +110,6 @@ internal sealed record DogsSettings
     }
 
     public override string ToString() =>
-        (WeightsPath is null ? $"{Architecture} from scratch" : $"{Architecture} fine-tuned from {WeightsPath}") +
+        (FromScratch ? $"{Architecture} from scratch" : FromImageNet ? $"{Architecture} fine-tuned from the library's ImageNet weights" : $"{Architecture} fine-tuned from {WeightsPath}") +
         $", {ImageSize}×{ImageSize}, {Epochs} epochs, batch {BatchSize}, SGD lr {LearningRate} cosine, CAM-loss α = 3";
 }

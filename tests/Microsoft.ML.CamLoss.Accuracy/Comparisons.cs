@@ -57,6 +57,7 @@ internal static class Comparisons
             where T : ImageClassificationTrainerOptions
         {
             Shared(options, Architecture.ResNet18, epochs, 32, 0.05);
+            options.PretrainedWeights = PretrainedWeights.None;   // from scratch (ImageNet is the default start for ResNet-18)
             options.WarmupEpochs = 1;
             return options;
         }

@@ -6,12 +6,21 @@
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- precision-flowers [epochs] [seeds] [image size] [cam|ce]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- precision-fashion [epochs] [seeds] [training images] [cam|ce]
 // (the precision-* runs train each seed in fp32 and in bf16 mixed precision; CAMLOSS_THREADS=N fixes libtorch's threads)
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-probe
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-transfer cub|flowers [epochs] [seeds: N or first..last] [image size] [batch] [lr]
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
-var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
+var shared = Environment.GetEnvironmentVariable("CAMLOSS_SHARED_DATA") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
 Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__).ToString(3)}), CUDA {torch.cuda.is_available()}");
+if (int.TryParse(Environment.GetEnvironmentVariable("CAMLOSS_THREADS"), out var libtorchThreads))
+{
+    torch.set_num_threads(libtorchThreads);   // the trainers set it again from their options
+}
+
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+(int First, int Last) Seeds(int index) =>   // "3": seeds 1..3; "2..3": seeds 2 and 3
+    args.Length <= index ? (1, 3) : args[index].Split("..") is [var first, var last] ? (int.Parse(first, System.Globalization.CultureInfo.InvariantCulture), int.Parse(last, System.Globalization.CultureInfo.InvariantCulture)) : (1, Arg(index, 3));
 switch (args.FirstOrDefault())
 {
     case "fashion":
@@ -36,8 +45,16 @@ switch (args.FirstOrDefault())
             $"Fashion-MNIST ResNet-20 {Arg(3, 20000)} images {Arg(1, 3)} epochs, fp32 vs bf16", Arg(2, 3), args.ElementAtOrDefault(4) ?? "cam",
             (ml, precision) => Comparisons.FashionMnistRun(ml, Arg(1, 3), Arg(3, 20000), precision));
         break;
+    case "imagenet-probe":
+        ImageNetTransfer.LinearProbe(Path.Combine(shared, "cub200-subset/CUB_200_2011"), Path.Combine(shared, "flowers12"));
+        break;
+    case "imagenet-transfer" when args.Length > 1 && args[1] is "cub" or "flowers":
+        ImageNetTransfer.FineTune(
+            args[1], Path.Combine(shared, args[1] == "cub" ? "cub200-subset/CUB_200_2011" : "flowers12"), epochs: Arg(2, args[1] == "cub" ? 4 : 10), seeds: Seeds(3), imageSize: Arg(4, args[1] == "cub" ? 112 : 128),
+            batch: Arg(5, 32), learningRate: args.Length > 6 ? double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture) : 0.01);
+        break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion|imagenet-probe|imagenet-transfer [arguments]");
         return 2;
 }
 

@@ -66,6 +66,11 @@ if (MixedPrecisionSpeed.Name.Contains(filter, StringComparison.OrdinalIgnoreCase
     MixedPrecisionSpeed.Report(threads, smoke: args.Contains("--smoke"));
 }
 
+if (ImageNetFineTuneThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+{
+    ImageNetFineTuneThroughput.Report(threads);
+}
+
 if (EvaluationThroughput.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
 {
     EvaluationThroughput.Report(threads, workers: Math.Min(Environment.ProcessorCount, 4));

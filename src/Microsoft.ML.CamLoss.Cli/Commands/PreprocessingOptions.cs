@@ -11,7 +11,8 @@ namespace Microsoft.ML.CamLoss.Cli.Commands;
 /// <c>--mixup</c>, <c>--cutmix</c>. Defaults by architecture: CIFAR networks resize to 32×32 and
 /// train with a random 32×32 crop of the image padded by 4 and a horizontal flip; ImageNet networks
 /// resize to 256×256 and train with a random 224×224 crop and a flip (scoring: the centre crop).
-/// Images are always normalised with ImageNet's mean and std (as the pretrained checkpoints expect).
+/// Images are always normalised with ImageNet's mean and std (as the pretrained checkpoints expect);
+/// a run that starts from the library's ImageNet weights replaces that step with the weights' own mean image.
 /// </summary>
 internal sealed class PreprocessingOptions
 {

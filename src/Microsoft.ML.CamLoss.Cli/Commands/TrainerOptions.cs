@@ -15,7 +15,11 @@ internal sealed class TrainerOptions
     private static readonly EarlyStoppingOptions EarlyDefaults = new();
 
     private readonly Option<string?> _weights = CliOptions.Text(
-        "--weights", "Starting weights: a camloss model or weights file, a PyTorch checkpoint or .safetensors with the architecture's state-dict names; default: random initialisation.", "file");
+        "--weights",
+        "Starting weights: 'imagenet' (Microsoft's ImageNet ResNet-18 from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, read offline; trained as resnet18cntk, " +
+        "with the weights' own preprocessing), 'none' (random initialisation), or a camloss model or weights file, a PyTorch checkpoint or .safetensors with the architecture's " +
+        "state-dict names (a file named imagenet or none: ./imagenet). Default: imagenet for resnet18 and resnet18cntk (camloss train), otherwise none.",
+        "file|imagenet|none");
 
     private readonly Option<bool> _replaceClassifier = CliOptions.Flag(
         "--replace-classifier", "Start a new classifier head when --weights has a different number of classes (fine-tuning).");
@@ -81,7 +85,21 @@ internal sealed class TrainerOptions
     /// <summary>Copies every option given on the command line into <paramref name="options"/>.</summary>
     public void Apply(ParseResult parse, ImageClassificationTrainerOptions options)
     {
-        options.PretrainedWeightsPath = parse.GetValue(_weights) ?? options.PretrainedWeightsPath;
+        switch (parse.GetValue(_weights))
+        {
+            case null:
+                break;
+            case var word when word.Equals("imagenet", StringComparison.OrdinalIgnoreCase):
+                options.PretrainedWeights = PretrainedWeights.ImageNet;
+                break;
+            case var word when word.Equals("none", StringComparison.OrdinalIgnoreCase):
+                options.PretrainedWeights = PretrainedWeights.None;
+                break;
+            case var path:
+                options.PretrainedWeightsPath = path;
+                break;
+        }
+
         options.ReplaceClassifier |= parse.GetValue(_replaceClassifier);
         options.Epochs = parse.GetValue(_epochs) ?? options.Epochs;
         options.BatchSize = parse.GetValue(_batchSize) ?? options.BatchSize;

@@ -7,7 +7,7 @@ namespace Microsoft.ML.CamLoss.Explain;
 /// <summary>
 /// The picture a network saw, as a person can look at it: the decoded image put through the
 /// geometric part of the model's scoring preprocessing (resize, centre crop …, everything except
-/// <see cref="NormalizeTransform"/> and <see cref="ToFloatTransform"/>), kept in uint8, then
+/// <see cref="NormalizeTransform"/>, <see cref="MeanImageNormalizeTransform"/> and <see cref="ToFloatTransform"/>), kept in uint8, then
 /// enlarged by a whole factor (nearest neighbour) when it is small, so each input pixel becomes a
 /// visible square and a map laid over it lines up with the pixels the network read.
 /// </summary>
@@ -24,7 +24,7 @@ internal static class NetworkView
         var random = new SeededRandom(0);
         foreach (var transform in preprocessing.Transforms)
         {
-            if (transform is NormalizeTransform or ToFloatTransform)
+            if (transform is NormalizeTransform or MeanImageNormalizeTransform or ToFloatTransform)
             {
                 continue;
             }

@@ -53,6 +53,14 @@ public enum Architecture
 
     /// <summary>ImageNet ResNeXt-50 32×4d (torchvision).</summary>
     ResNeXt50x32x4d,
+
+    /// <summary>
+    /// The ImageNet ResNet-18 that Microsoft ships (CNTK's, in the NuGet package
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>): torchvision's ResNet-18 layout and names with a
+    /// third basic block in <c>layer4</c> (blocks [2, 2, 2, 3]; 15.9 M parameters before the head, torchvision's
+    /// 11.2 M). The network that <see cref="Training.PretrainedWeights.ImageNet"/> trains; see <see cref="ImageNetWeights"/>.
+    /// </summary>
+    ResNet18Cntk,
 }
 
 /// <summary>Creates backbones by <see cref="Architecture"/>.</summary>
@@ -81,6 +89,7 @@ public static class Backbones
         Architecture.ResNet101 => new ImageNetResNet([3, 4, 23, 3], bottleneck: true, numClasses),
         Architecture.ResNet152 => new ImageNetResNet([3, 8, 36, 3], bottleneck: true, numClasses),
         Architecture.ResNeXt50x32x4d => new ImageNetResNet([3, 4, 6, 3], bottleneck: true, numClasses, groups: 32, widthPerGroup: 4),
+        Architecture.ResNet18Cntk => new ImageNetResNet([2, 2, 2, 3], bottleneck: false, numClasses),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
     };
 }

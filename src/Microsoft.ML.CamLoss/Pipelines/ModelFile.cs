@@ -99,7 +99,7 @@ internal static class ModelFile
         var network = Backbones.Create(architecture, classNames.Count);
         try
         {
-            PretrainedWeights.Load(network, path, classNames.Count, replaceClassifier: false);
+            PretrainedWeightsLoader.Load(network, path, classNames.Count, replaceClassifier: false);
             return new ImageClassificationModel(network, architecture, [.. classNames], preprocessing, [.. inputShape], "PyTorchCheckpoint", [], null);
         }
         catch

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Data;
 
@@ -6,7 +7,8 @@ namespace Microsoft.ML.CamLoss.Serialization;
 /// <summary>
 /// The scoring preprocessing of a model file as JSON: one object per transform, e.g.
 /// <c>{"type": "resize", "height": 256, "width": 256, "antialias": true}</c>, so a loaded model
-/// prepares images exactly as the trained one did.
+/// prepares images exactly as the trained one did. A mean image (<see cref="MeanImageNormalizeTransform"/>)
+/// is stored as base64 of its little-endian float32 values (800 kB of text for 3×224×224).
 /// </summary>
 internal static class PreprocessingJson
 {
@@ -33,8 +35,14 @@ internal static class PreprocessingJson
         NormalizeTransform n => new() { ["type"] = "normalize", ["mean"] = new JsonArray([.. n.Mean.Select(v => JsonValue.Create(v))]), ["std"] = new JsonArray([.. n.Std.Select(v => JsonValue.Create(v))]) },
         ToFloatTransform => new() { ["type"] = "toFloat" },
         GrayscaleToRgbTransform => new() { ["type"] = "grayscaleToRgb" },
+        MeanImageNormalizeTransform m => new()
+        {
+            ["type"] = "meanImageNormalize", ["channels"] = m.Channels, ["height"] = m.Height, ["width"] = m.Width,
+            ["std"] = new JsonArray([.. m.Std.Select(v => JsonValue.Create(v))]),
+            ["mean"] = Convert.ToBase64String(MemoryMarshal.AsBytes(((float[])[.. m.MeanImage]).AsSpan())),
+        },
         _ => throw new NotSupportedException(
-            $"The scoring transform {transform.GetType().Name} cannot be saved in a model file; the saved preprocessing supports resize, centre crop, normalize, grayscale-to-RGB and the training-only augmentations."),
+            $"The scoring transform {transform.GetType().Name} cannot be saved in a model file; the saved preprocessing supports resize, centre crop, normalize, mean-image normalisation, grayscale-to-RGB and the training-only augmentations."),
     };
 
     private static IImageTransform Create(JsonObject step, string path)
@@ -49,6 +57,8 @@ internal static class PreprocessingJson
                 "normalize" => new NormalizeTransform(Floats(step["mean"]), Floats(step["std"])),
                 "toFloat" => ToFloatTransform.Instance,
                 "grayscaleToRgb" => GrayscaleToRgbTransform.Instance,
+                "meanImageNormalize" => new MeanImageNormalizeTransform(
+                    FloatsFromBase64(step["mean"]), step["channels"]!.GetValue<int>(), step["height"]!.GetValue<int>(), step["width"]!.GetValue<int>(), Floats(step["std"])),
                 var type => throw Corrupt(path, $"the preprocessing step '{type}' is unknown to this library version"),
             };
         }
@@ -59,6 +69,18 @@ internal static class PreprocessingJson
     }
 
     private static float[] Floats(JsonNode? array) => [.. array!.AsArray().Select(v => v!.GetValue<float>())];
+
+    /// <summary>float32 values stored little-endian, base64-encoded (a mean image has 150,528 of them).</summary>
+    private static float[] FloatsFromBase64(JsonNode? text)
+    {
+        var bytes = Convert.FromBase64String(text!.GetValue<string>());
+        if (bytes.Length % sizeof(float) != 0 || !BitConverter.IsLittleEndian)
+        {
+            throw new FormatException($"{bytes.Length} bytes are not little-endian float32 values.");
+        }
+
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
 
     private static ModelFileException Corrupt(string path, string what, Exception? inner = null) =>
         new(path, $"cannot be used as a model: {what}.", inner);

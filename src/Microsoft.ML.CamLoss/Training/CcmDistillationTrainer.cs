@@ -58,6 +58,9 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
         }
     }
 
+    /// <summary>False: the teacher reads the student's preprocessed images, so the student keeps the pipeline's normalisation unless ImageNet is asked for.</summary>
+    internal override bool StartsFromImageNetByDefault => false;
+
     internal override void CheckPipeline(ImagePipeline pipeline) => RejectBatchMixing(pipeline);
 
     private static Backbone LoadTeacher(Options options, int numClasses)
@@ -85,7 +88,7 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
         var teacher = Backbones.Create(architecture, numClasses);
         try
         {
-            PretrainedWeights.Load(teacher, path, numClasses, replaceClassifier: false);
+            PretrainedWeightsLoader.Load(teacher, path, numClasses, replaceClassifier: false);
             return teacher;
         }
         catch

@@ -71,6 +71,9 @@ public abstract class ImageClassificationTrainer
     /// <summary>The objective for a network with <paramref name="numClasses"/> classes on <paramref name="device"/>.</summary>
     internal abstract ITrainingObjective CreateObjective(Device device, int numClasses);
 
+    /// <summary>Whether <see cref="PretrainedWeights.Default"/> starts a ResNet-18 from ImageNet (true but for distillation students).</summary>
+    internal virtual bool StartsFromImageNetByDefault => true;
+
     /// <summary>Rejects a pipeline the objective cannot train with (e.g. batch mixing for ICASC).</summary>
     internal virtual void CheckPipeline(ImagePipeline pipeline)
     {

@@ -20,10 +20,22 @@ public class ImageClassificationTrainerOptions
     /// Starting weights: a CamLoss model file, a CamLoss weights file, a PyTorch checkpoint
     /// (<c>torch.save</c> of a state dict, also under <c>state_dict</c>/<c>model</c>, keys possibly
     /// prefixed <c>module.</c>) or a <c>.safetensors</c> file, with the state-dict names of
-    /// <see cref="Architecture"/> (torchvision's for the ImageNet ResNets). Null (default): random
-    /// initialisation from the seed.
+    /// <see cref="Architecture"/> (torchvision's for the ImageNet ResNets). Null (default): the start
+    /// <see cref="PretrainedWeights"/> says (ImageNet weights for ResNet-18, random initialisation otherwise).
     /// </summary>
     public string? PretrainedWeightsPath;
+
+    /// <summary>
+    /// The start when <see cref="PretrainedWeightsPath"/> is null: <see cref="PretrainedWeights.Default"/>
+    /// (ImageNet for <see cref="Architecture.ResNet18"/>, random initialisation otherwise),
+    /// <see cref="PretrainedWeights.ImageNet"/> or <see cref="PretrainedWeights.None"/>. From ImageNet the
+    /// network is the package's ResNet-18 (<see cref="Architecture.ResNet18Cntk"/>: a third block in layer4), the
+    /// classifier is new, and the weights' own preprocessing (RGB 0–255 minus a mean image, see
+    /// <see cref="ImageNetWeights.ResNet18Preprocessing"/>) takes the place of the pipeline's
+    /// <c>NormalizeImageNet</c> step (or is appended when the pipeline does not normalise) and is saved
+    /// with the model. Setting <see cref="PretrainedWeightsPath"/> together with ImageNet or None is an error.
+    /// </summary>
+    public PretrainedWeights PretrainedWeights = PretrainedWeights.Default;
 
     /// <summary>
     /// When the pretrained classifier has a different number of classes than the data: false

@@ -1,92 +1,28 @@
-using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
-using Microsoft.ML.CamLoss.Serialization;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Microsoft.ML.CamLoss.Training;
 
-/// <summary>Loads starting weights into a new backbone from a CamLoss model file, a CamLoss weights file, a PyTorch checkpoint or safetensors.</summary>
-internal static class PretrainedWeights
+/// <summary>
+/// Where a trainer's network starts when <see cref="ImageClassificationTrainerOptions.PretrainedWeightsPath"/>
+/// names no file (see <see cref="ImageClassificationTrainerOptions.PretrainedWeights"/>).
+/// </summary>
+public enum PretrainedWeights
 {
     /// <summary>
-    /// Copies the weights at <paramref name="path"/> into <paramref name="network"/>, whose head has
-    /// <paramref name="numClasses"/> outputs. A head of another size is an error unless
-    /// <paramref name="replaceClassifier"/>, which keeps the network's fresh head instead.
+    /// <see cref="ImageNet"/> for <see cref="Models.Architecture.ResNet18"/> and <see cref="Models.Architecture.ResNet18Cntk"/>,
+    /// the ImageNet network whose weights come with the library; random initialisation for every other architecture and
+    /// for a distillation student (whose teacher reads the same preprocessed images).
     /// </summary>
-    public static void Load(Backbone network, string path, int numClasses, bool replaceClassifier)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Pretrained weights file '{path}' does not exist.", path);
-        }
+    Default,
 
-        using var scope = NewDisposeScope();
-        var state = Read(path);
-        try
-        {
-            LoadInto(network, path, state, numClasses, replaceClassifier);
-        }
-        finally
-        {
-            foreach (var tensor in state.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    /// <summary>Random initialisation from the seed (training from scratch).</summary>
+    None,
 
-    private static void LoadInto(Backbone network, string path, OrderedDictionary<string, Tensor> state, int numClasses, bool replaceClassifier)
-    {
-        var head = network.ClassifierName + ".weight";
-        var newHead = false;
-        if (state.TryGetValue(head, out var weight) && weight.dim() == 2 && weight.shape[0] != numClasses)
-        {
-            if (!replaceClassifier)
-            {
-                throw new ArgumentException(
-                    $"Pretrained weights '{path}' have a classifier for {weight.shape[0]} classes ({head} [{string.Join(", ", weight.shape)}]) but the data has {numClasses} classes. " +
-                    $"Set ReplaceClassifier = true (camloss: --replace-classifier) to fine-tune them with a new {numClasses}-class head, or start from weights trained on these classes.");
-            }
-
-            state.Remove(head, out var removedWeight);
-            state.Remove(network.ClassifierName + ".bias", out var removedBias);
-            removedWeight?.Dispose();
-            removedBias?.Dispose();
-            newHead = true;
-        }
-
-        StateDictLoadResult result;
-        try
-        {
-            result = network.LoadStateDict(state, strict: false);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw Misfit(path, network, e.Message, e);
-        }
-
-        var missing = result.MissingKeys.Where(k => !(newHead && k.StartsWith(network.ClassifierName + ".", StringComparison.Ordinal))).ToList();
-        if (missing.Count > 0 || result.UnexpectedKeys.Count > 0)
-        {
-            throw Misfit(path, network, $"missing keys: {Keys(missing)}; unexpected keys: {Keys(result.UnexpectedKeys)}", null);
-        }
-    }
-
-    private static ArgumentException Misfit(string path, Backbone network, string details, Exception? inner) =>
-        new($"Pretrained weights '{path}' do not fit {network.GetType().Name} ({details}). Check that they were trained with the architecture chosen in the options.", inner);
-
-    private static string Keys(IReadOnlyList<string> keys) =>
-        keys.Count == 0 ? "none" : string.Join(", ", keys.Take(8)) + (keys.Count > 8 ? $", … ({keys.Count} in all)" : string.Empty);
-
-    private static OrderedDictionary<string, Tensor> Read(string path)
-    {
-        if (ModelFile.IsModelFile(path))
-        {
-            using var archive = ModelArchive.Open(path, ModelArchive.ModelKind);
-            return archive.ReadTensors("weights");
-        }
-
-        return StateDictFile.Read(path);
-    }
+    /// <summary>
+    /// The ImageNet ResNet-18 of the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> (see
+    /// <see cref="Models.ImageNetWeights"/>), read offline, with a new classifier for the data's classes; the
+    /// weights' own preprocessing (<see cref="Models.ImageNetWeights.ResNet18Preprocessing"/>) replaces the
+    /// pipeline's <c>NormalizeImageNet</c> and is saved with the model. For <see cref="Models.Architecture.ResNet18"/>
+    /// (or ResNet18Cntk) only; the network trained is the package's, <see cref="Models.Architecture.ResNet18Cntk"/>
+    /// (torchvision's ResNet-18 with a third block in layer4), which the model records.
+    /// </summary>
+    ImageNet,
 }

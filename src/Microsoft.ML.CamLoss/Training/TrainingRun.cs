@@ -31,6 +31,7 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly ImagePipeline _pipeline;
     private readonly ImageLoader _loader;
     private readonly Device _device;
+    private readonly Architecture _architecture;
     private readonly Backbone _network;
     private readonly ImageClassificationModel _model;
     private readonly OptimizerHelper _optimizer;
@@ -53,7 +54,8 @@ internal sealed partial class TrainingRun : IDisposable
         _logger = logger;
         TrainingOptionChecks.Validate(_options);
         (_train, _validation) = SplitData(train, _options, seed);
-        _pipeline = WithRgbInput(preprocessing, _train);
+        (var imageNet, _architecture) = StartingWeights.Resolve(_options, trainer.StartsFromImageNetByDefault);
+        _pipeline = WithRgbInput(imageNet ? StartingWeights.WithImageNetPreprocessing(preprocessing, logger) : preprocessing, _train);
         trainer.CheckPipeline(_pipeline);
         var inputShape = InputShape(_pipeline, _train);
         ConfigureRuntime(_options);
@@ -66,17 +68,21 @@ internal sealed partial class TrainingRun : IDisposable
         }
 
         ManualSeed(seed);
-        _network = Backbones.Create(_options.Architecture, _train.Classes.Count);
+        _network = Backbones.Create(_architecture, _train.Classes.Count);
         try
         {
             if (_options.PretrainedWeightsPath is { } weights)
             {
-                PretrainedWeights.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);
+                PretrainedWeightsLoader.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);
+            }
+            else if (imageNet)
+            {
+                ImageNetWeights.LoadBackbone(_network);
             }
 
             _network.to(_device);
             _model = new ImageClassificationModel(
-                _network, _options.Architecture, [.. _train.Classes], _pipeline, inputShape, trainer.Name, _history, trainer.OptionsJson());
+                _network, _architecture, [.. _train.Classes], _pipeline, inputShape, trainer.Name, _history, trainer.OptionsJson());
             _loader = new ImageLoader(_train, _pipeline, new ImageLoaderOptions
             {
                 BatchSize = _options.BatchSize,
@@ -111,7 +117,7 @@ internal sealed partial class TrainingRun : IDisposable
     {
         _logger.LogInformation(
             "{Trainer} training {Architecture} on {Images} images of {Classes} classes{Validation}: epochs {Start}..{Epochs} of {Steps} steps, batch {Batch}, on {Device} in {Precision}",
-            _trainer.Name, _options.Architecture, _train.Count, _train.Classes.Count,
+            _trainer.Name, _architecture, _train.Count, _train.Classes.Count,
             _validation is null ? string.Empty : $" (validating on {_validation.Count})", _position.Epoch + 1, _options.Epochs, StepsPerEpoch, _options.BatchSize, _device, _precision);
         var session = Stopwatch.StartNew();
         var stepsAtStart = ((long)_position.Epoch * StepsPerEpoch) + _position.Step;
