@@ -35,7 +35,8 @@ internal static class Experiment
         return string.Create(CultureInfo.InvariantCulture, $"{100 * mean:F2} ± {100 * std:F2} %");
     }
 
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    /// <summary>Reports on the training thread, as it happens (Progress&lt;T&gt; would post to the thread pool).</summary>
+    internal sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
     }

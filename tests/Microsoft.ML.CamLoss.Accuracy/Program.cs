@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- cub [epochs] [image size]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- flowers [epochs] [seeds] [image size]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- fewshot [epochs] [image size] [architecture] [episodes]
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
@@ -23,8 +24,13 @@ switch (args.FirstOrDefault())
     case "flowers":
         Comparisons.FlowersTransfer(Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), epochs: Arg(1, 15), seeds: Arg(2, 3), imageSize: Arg(3, 64));
         break;
+    case "fewshot":
+        FewShotComparison.Cub(
+            Path.Combine(shared, "cub200-subset/CUB_200_2011"), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../artifacts/fewshot")),
+            epochs: Arg(1, 30), imageSize: Arg(2, 84), architecture: Enum.Parse<Microsoft.ML.CamLoss.Models.Architecture>(args.Length > 3 ? args[3] : "ResNet10", ignoreCase: true), episodes: Arg(4, 600));
+        break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|fewshot [arguments]");
         return 2;
 }
 

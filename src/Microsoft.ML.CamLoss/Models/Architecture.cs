@@ -53,6 +53,9 @@ public enum Architecture
 
     /// <summary>ImageNet ResNeXt-50 32×4d (torchvision).</summary>
     ResNeXt50x32x4d,
+
+    /// <summary>ImageNet-style ResNet-10: torchvision's ResNet with one basic block per stage (4.9 M parameters), the smallest backbone of Chen et al.'s few-shot study.</summary>
+    ResNet10,
 }
 
 /// <summary>Creates backbones by <see cref="Architecture"/>.</summary>
@@ -81,6 +84,7 @@ public static class Backbones
         Architecture.ResNet101 => new ImageNetResNet([3, 4, 23, 3], bottleneck: true, numClasses),
         Architecture.ResNet152 => new ImageNetResNet([3, 8, 36, 3], bottleneck: true, numClasses),
         Architecture.ResNeXt50x32x4d => new ImageNetResNet([3, 4, 6, 3], bottleneck: true, numClasses, groups: 32, widthPerGroup: 4),
+        Architecture.ResNet10 => new ImageNetResNet([1, 1, 1, 1], bottleneck: false, numClasses),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
     };
 }

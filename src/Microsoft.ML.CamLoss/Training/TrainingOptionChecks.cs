@@ -18,6 +18,7 @@ internal static class TrainingOptionChecks
         Require(options.Threads is null or >= 1, nameof(options.Threads), options.Threads, "null or at least 1");
         Require(options.DataLoaderWorkers >= 0, nameof(options.DataLoaderWorkers), options.DataLoaderWorkers, "≥ 0");
         Require(options.ProgressInterval >= 1, nameof(options.ProgressInterval), options.ProgressInterval, "at least 1");
+        Require(options.CosineClassifierScale is null or (> 0 and < double.PositiveInfinity), nameof(options.CosineClassifierScale), options.CosineClassifierScale, "null or a finite value > 0");
         if (options.EarlyStopping is { } early)
         {
             Require(early.Patience >= 1, "EarlyStopping.Patience", early.Patience, "at least 1");

@@ -61,6 +61,11 @@ internal sealed partial class TrainingRun : IDisposable
         _network = Backbones.Create(_options.Architecture, _train.Classes.Count);
         try
         {
+            if (_options.CosineClassifierScale is { } cosineScale)
+            {
+                _network.UseCosineClassifier(cosineScale);
+            }
+
             if (_options.PretrainedWeightsPath is { } weights)
             {
                 PretrainedWeights.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);
