@@ -108,6 +108,19 @@ public sealed class FewShotCommandTests
     }
 
     [TestMethod]
+    public void Run_Help_ListsFewShotWithItsEpisodeAndTrainingOptions()
+    {
+        Assert.Contains("fewshot", CliRun.Of("--help").AssertSucceeded().Stdout);
+        var help = CliRun.Of("fewshot", "--help").AssertSucceeded().Stdout;
+        foreach (var option in new[] { "--data", "--way", "--shot", "--queries", "--episodes", "--class-split", "--cosine-scale", "--evaluate-on", "--model", "--split-file", "--loss", "--arch", "--epochs", "--output", "--cam-weight" })
+        {
+            Assert.Contains(option, help);
+        }
+
+        Assert.Contains("(default 600)", help);
+    }
+
+    [TestMethod]
     public void Run_BadShotList_UsageError()
     {
         CliRun.Of("fewshot", "--data", _data, "--shot", "1,five", "--output", "x.camloss")
