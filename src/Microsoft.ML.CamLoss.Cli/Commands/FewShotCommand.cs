@@ -46,7 +46,8 @@ internal sealed class FewShotCommand : CliCommand
         "--model", "Evaluate this camloss model instead of training one; its classes come from --split-file (default: MODEL.split.json beside it).", "file", "-m");
 
     private readonly Option<string?> _splitFile = CliOptions.Text("--split-file", "The class split of --model (default: the model path with .split.json).", "file");
-    private readonly Option<bool> _json = CliOptions.Flag("--json", "Write the results to stdout as JSON (accuracies as fractions, every episode's too), nothing else.");
+    private readonly Option<bool> _json = CliOptions.Flag(
+        "--json", "With --model: write the results to stdout as JSON (accuracies as fractions, every episode's too), nothing else (training writes them to the run folder's fewshot.json).");
 
     /// <summary>Creates the command and its options.</summary>
     public FewShotCommand()
@@ -70,7 +71,7 @@ internal sealed class FewShotCommand : CliCommand
 
     private int TrainAndEvaluate(ParseResult parse, CliContext context, FewShotOptions episodes)
     {
-        RejectUnless(parse, false, [_splitFile], "--model");
+        RejectUnless(parse, false, [_splitFile, _json], "--model");
         var (options, createTrainer) = _losses.Trainer(parse);
         options.CosineClassifierScale = parse.GetValue(_scale) ?? CosineClassifier.DefaultScale;
         ImageDataset? all = null;

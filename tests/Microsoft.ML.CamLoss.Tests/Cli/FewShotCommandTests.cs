@@ -78,6 +78,12 @@ public sealed class FewShotCommandTests
     }
 
     [TestMethod]
+    public void Run_JsonWhileTraining_UsageError()
+    {
+        CliRun.Of("fewshot", "--data", _data, "--output", "x.camloss", "--json").AssertOneLineError(ExitCodes.Usage, "--json applies only with --model");
+    }
+
+    [TestMethod]
     public void Run_NoOutputNoModel_UsageError()
     {
         CliRun.Of("fewshot", "--data", _data).AssertOneLineError(ExitCodes.Usage, "--output is required to train");

@@ -57,4 +57,22 @@ public sealed class SupportSetFitTests
         var truth = torch.arange(5).repeat_interleave(15).unsqueeze(0);
         Assert.AreEqual(1.0, predicted.eq(truth).to(ScalarType.Float64).mean().item<double>(), 0.03, "one support image per well-separated class is enough");
     }
+
+    [TestMethod]
+    public void Fit_Repeated_ReleasesItsTensors()
+    {
+        // Every tensor a fit makes (weights, gradients, momentum, batches) is released when it returns but
+        // the weights it hands back; TorchSharp 0.107 keeps +1 in Tensor.TotalCount per Parameter ever
+        // created (one per fit), so the count may grow by exactly one per call.
+        using var support = torch.randn(3, 10, 12);
+        var options = new FewShotOptions { FitEpochs = 3 };
+        SupportSetFit.Fit(support, 5, 2, [0, 1, 2], 10, options, seed: 1).Dispose();
+        var before = Tensor.TotalCount;
+        for (var i = 0; i < 5; i++)
+        {
+            SupportSetFit.Fit(support, 5, 2, [0, 1, 2], 10, options, seed: 1).Dispose();
+        }
+
+        Assert.AreEqual(before + 5, Tensor.TotalCount);
+    }
 }
