@@ -39,7 +39,7 @@ public static class CamlossApp
         root.Options.Add(new VersionOption { Action = new VersionAction(stdout, stderr) });
         root.Options.Add(verbose);
         var context = new CliContext(stdout, stderr, cancellationToken, interactive);
-        CliCommand[] commands = [new TrainCommand(), new DistillCommand(), new EvaluateCommand(), new PredictCommand(), new ExplainCommand(), new ReportCommand(), new ExportCommand()];
+        CliCommand[] commands = [new TrainCommand(), new DistillCommand(), new EvaluateCommand(), new PredictCommand(), new ExplainCommand(), new ReportCommand(), new ExportCommand(), new FewShotCommand()];
         foreach (var command in commands)
         {
             command.Command.SetAction(parse => Execute(command, parse, context with { Verbose = parse.GetValue(verbose) }));

@@ -8,6 +8,7 @@
 // (the precision-* runs train each seed in fp32 and in bf16 mixed precision; CAMLOSS_THREADS=N fixes libtorch's threads)
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-probe
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- imagenet-transfer cub|flowers [epochs] [seeds: N or first..last] [image size] [batch] [lr]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- fewshot [epochs] [image size] [architecture] [episodes]
 using Microsoft.ML.CamLoss.Accuracy;
 using TorchSharp;
 
@@ -53,8 +54,13 @@ switch (args.FirstOrDefault())
             args[1], Path.Combine(shared, args[1] == "cub" ? "cub200-subset/CUB_200_2011" : "flowers12"), epochs: Arg(2, args[1] == "cub" ? 4 : 10), seeds: Seeds(3), imageSize: Arg(4, args[1] == "cub" ? 112 : 128),
             batch: Arg(5, 32), learningRate: args.Length > 6 ? double.Parse(args[6], System.Globalization.CultureInfo.InvariantCulture) : 0.01);
         break;
+    case "fewshot":
+        FewShotComparison.Cub(
+            Path.Combine(shared, "cub200-subset/CUB_200_2011"), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../artifacts/fewshot")),
+            epochs: Arg(1, 30), imageSize: Arg(2, 84), architecture: Enum.Parse<Microsoft.ML.CamLoss.Models.Architecture>(args.Length > 3 ? args[3] : "ResNet10", ignoreCase: true), episodes: Arg(4, 600));
+        break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion|imagenet-probe|imagenet-transfer [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion|imagenet-probe|imagenet-transfer|fewshot [arguments]");
         return 2;
 }
 

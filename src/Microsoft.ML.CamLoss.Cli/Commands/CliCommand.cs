@@ -29,7 +29,7 @@ internal abstract class CliCommand
         value >= 1 ? value : throw new CliException($"{option} must be at least 1; got {value}", ExitCodes.Usage);
 
     /// <summary>Throws a usage error naming the first of <paramref name="options"/> given on the command line (not just defaulted), unless <paramref name="applies"/>.</summary>
-    protected static void RejectUnless(ParseResult parse, bool applies, IEnumerable<Option> options, string condition)
+    internal static void RejectUnless(ParseResult parse, bool applies, IEnumerable<Option> options, string condition)
     {
         if (!applies && options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
         {

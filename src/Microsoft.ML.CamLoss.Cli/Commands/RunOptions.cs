@@ -4,14 +4,17 @@ using Microsoft.ML.CamLoss.Cli.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
-/// <summary>Where a training run writes: <c>--output</c>, <c>--run-dir</c>, and <c>--resume</c> / <c>--overwrite</c> for an existing run folder.</summary>
-internal sealed class RunOptions
+/// <summary>
+/// Where a training run writes: <c>--output</c>, <c>--run-dir</c>, and <c>--resume</c> / <c>--overwrite</c> for an
+/// existing run folder. <paramref name="outputRequired"/> false: the command checks itself that <c>--output</c> is given when it trains.
+/// </summary>
+internal sealed class RunOptions(bool outputRequired = true)
 {
     private readonly Option<string> _output = new("--output", "-o")
     {
         Description = "The model file to write (e.g. birds.camloss).",
         HelpName = "model",
-        Required = true,
+        Required = outputRequired,
     };
 
     private readonly Option<string?> _runDir = CliOptions.Text(
@@ -30,7 +33,8 @@ internal sealed class RunOptions
     }
 
     /// <summary>The model path, as a full path.</summary>
-    public string Output(ParseResult parse) => Path.GetFullPath(parse.GetRequiredValue(_output));
+    public string Output(ParseResult parse) =>
+        Path.GetFullPath(parse.GetValue(_output) ?? throw new CliException("--output is required to train: name the model file to write", ExitCodes.Usage));
 
     /// <summary>The run folder.</summary>
     public RunFolder Folder(ParseResult parse) => new(Output(parse), parse.GetValue(_runDir));

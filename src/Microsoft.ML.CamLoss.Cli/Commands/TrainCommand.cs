@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Cli.Training;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
@@ -11,37 +10,21 @@ internal sealed class TrainCommand : CliCommand
 {
     private readonly TrainingSession _session = new();
     private readonly Option<Architecture?> _arch = CliOptions.Enum<Architecture>("--arch", "architecture", "The network to train (default resnet18).", "-a");
-    private readonly Option<LossKind?> _loss = CliOptions.Enum<LossKind>("--loss", "loss", "The training loss (default camloss).");
-    private readonly CamLossOptions _cam = new();
-    private readonly IcascOptions _icasc = new();
+    private readonly LossOptions _losses = new();
 
     /// <summary>Creates the command and its options.</summary>
     public TrainCommand()
         : base("train", "Train an image classifier on a data set folder and save it; the run folder keeps checkpoints, training.jsonl and the test metrics. Ctrl+C stops with a checkpoint; --resume continues.")
     {
-        Add(_arch, _loss);
+        Add(_arch, _losses.Loss);
         _session.AddTo(Command);
-        Add([.. _cam.All, .. _icasc.All]);
+        Add([.. _losses.Details]);
     }
 
     /// <inheritdoc />
     public override int Execute(ParseResult parse, CliContext context)
     {
-        var loss = parse.GetValue(_loss) ?? LossKind.CamLoss;
-        RejectUnless(parse, loss == LossKind.CamLoss, _cam.All, "--loss camloss");
-        RejectUnless(parse, loss == LossKind.Icasc, _icasc.All, "--loss icasc");
-        var architecture = parse.GetValue(_arch) ?? Architecture.ResNet18;
-        switch (loss)
-        {
-            case LossKind.CamLoss:
-                var cam = _cam.Create(parse);
-                return _session.Run(parse, context, architecture, cam, ml => ml.MulticlassClassification.Trainers.CamLoss(cam));
-            case LossKind.Icasc:
-                var icasc = _icasc.Create(parse);
-                return _session.Run(parse, context, architecture, icasc, ml => ml.MulticlassClassification.Trainers.Icasc(icasc));
-            default:
-                var ce = new CrossEntropyImageClassificationTrainer.Options();
-                return _session.Run(parse, context, architecture, ce, ml => ml.MulticlassClassification.Trainers.CrossEntropy(ce));
-        }
+        var (options, createTrainer) = _losses.Trainer(parse);
+        return _session.Run(parse, context, parse.GetValue(_arch) ?? Architecture.ResNet18, options, createTrainer);
     }
 }

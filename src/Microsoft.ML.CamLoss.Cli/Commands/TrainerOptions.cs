@@ -69,6 +69,9 @@ internal sealed class TrainerOptions
     /// <summary>The seed option, which the run folder records.</summary>
     public Option<int?> Seed => _seed;
 
+    /// <summary>The threads option.</summary>
+    public Option<int?> Threads => _threads;
+
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {

@@ -18,14 +18,28 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// options, and the run itself. Trains (or resumes) with the run folder as the checkpoint
 /// directory, shows progress, stops cleanly on Ctrl+C (checkpoint written, exit code 130), saves
 /// the model, evaluates it on the test split when the data has one (<c>evaluation.json</c>) and
-/// writes <c>model.json</c>.
+/// writes <c>model.json</c>. <see cref="Train"/> alone serves commands that train on other images
+/// and score the model their own way (<c>fewshot</c>).
 /// </summary>
-internal sealed class TrainingSession
+/// <param name="outputRequired">Whether <c>--output</c> is a required option (false: <see cref="Train"/> checks it is given).</param>
+internal sealed class TrainingSession(bool outputRequired = true)
 {
     private readonly DataOptions _data = new();
     private readonly PreprocessingOptions _preprocessing = new();
     private readonly TrainerOptions _trainer = new();
-    private readonly RunOptions _run = new();
+    private readonly RunOptions _run = new(outputRequired);
+
+    /// <summary>The <c>--seed</c> option.</summary>
+    public Option<int?> Seed => _trainer.Seed;
+
+    /// <summary>The <c>--threads</c> option.</summary>
+    public Option<int?> Threads => _trainer.Threads;
+
+    /// <summary>The data set the command line names (<c>--data</c>, <c>--format</c>).</summary>
+    public DataSource OpenData(ParseResult parse) => _data.Open(parse);
+
+    /// <summary>The loader options the command line asks for (<c>--skip-invalid-images</c>).</summary>
+    public ImageDatasetOptions LoaderOptions(ParseResult parse) => _data.LoaderOptions(parse);
 
     /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -45,6 +59,51 @@ internal sealed class TrainingSession
     /// <returns>The exit code.</returns>
     public int Run(ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<CamLossContext, ImageClassificationTrainer> createTrainer)
     {
+        var run = Train(parse, context, architecture, options, createTrainer, (source, loaderOptions, _) => source.Load(DataSplit.Train, loaderOptions), useValidationFolder: true);
+        if (run is null)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        using (run.Model)
+        {
+            MulticlassClassificationMetrics? metrics = null;
+            var testCount = 0;
+            if (run.Source.HasTestSplit)
+            {
+                var test = run.Source.Load(DataSplit.Test, run.LoaderOptions);
+                testCount = test.Count;
+                metrics = run.Context.MulticlassClassification.Evaluate(run.Model.Transform(test));
+                RunFolder.Write(run.Folder.Evaluation, metrics.ToJson());
+                MetricsWriter.Write(run.Console, metrics, test.Count, $"Test split: {test.Count} images");
+            }
+            else
+            {
+                run.Console.WriteLine($"No test split in {run.Source.Root}: the model was not evaluated (camloss evaluate --model {run.Output} --data DIR scores it on other data).");
+            }
+
+            RunFolder.Write(run.Folder.ModelInfo, ModelInfo(run, testCount, metrics));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Trains (or, with <c>--resume</c>, continues) on the images <paramref name="loadTrain"/> picks, with the
+    /// run folder as checkpoint directory, shows progress and saves the model to <c>--output</c>.
+    /// </summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="context">Output streams and cancellation.</param>
+    /// <param name="architecture">The network to train.</param>
+    /// <param name="options">The trainer's options with its own settings made; the shared ones are filled in here.</param>
+    /// <param name="createTrainer">Makes the trainer in a context (seeded, with the logger).</param>
+    /// <param name="loadTrain">The training images of the data set, given the loader options and the run's seed (called before the run folder is touched).</param>
+    /// <param name="useValidationFolder">Validate on the data's <c>val/</c> folder when it has one (and no <c>--validation-fraction</c> is given).</param>
+    /// <returns>The trained model and where it came from (dispose the model), or null when Ctrl+C stopped training (the message is written).</returns>
+    public TrainedRun? Train(
+        ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<CamLossContext, ImageClassificationTrainer> createTrainer,
+        Func<DataSource, ImageDatasetOptions, int, ImageDataset> loadTrain, bool useValidationFolder)
+    {
         var resume = _run.Resume(parse);
         if (resume && _run.Overwrite(parse))
         {
@@ -55,16 +114,16 @@ internal sealed class TrainingSession
         options.Architecture = architecture;
         var source = _data.Open(parse);
         var loaderOptions = _data.LoaderOptions(parse);
-        var train = source.Load(DataSplit.Train, loaderOptions);
-        if (!_trainer.HasValidationFraction(parse) && source.LoadValidation(loaderOptions) is { } validation)
+        var output = _run.Output(parse);
+        var folder = _run.Folder(parse);
+        var seed = parse.GetValue(_trainer.Seed) ?? (resume ? folder.ReadSeed() : null) ?? Random.Shared.Next();
+        var train = loadTrain(source, loaderOptions, seed);
+        if (useValidationFolder && !_trainer.HasValidationFraction(parse) && source.LoadValidation(loaderOptions) is { } validation)
         {
             options.ValidationSet = validation;
         }
 
-        var output = _run.Output(parse);
-        var folder = _run.Folder(parse);
         folder.Prepare(resume, _run.Overwrite(parse));
-        var seed = parse.GetValue(_trainer.Seed) ?? (resume ? folder.ReadSeed() : null) ?? Random.Shared.Next();
         if (!resume)
         {
             folder.WriteRunInfo(parse.CommandResult.Command.Name, parse.Tokens.Select(t => t.Value), seed);
@@ -91,50 +150,39 @@ internal sealed class TrainingSession
         catch (OperationCanceledException e) when (context.CancellationToken.IsCancellationRequested)
         {
             context.Stderr.WriteLine($"{CamlossApp.Name} {parse.CommandResult.Command.Name}: stopped: {e.Message.TrimEnd('.')}; to continue, run the same command with --resume");
-            return ExitCodes.Cancelled;
+            return null;
         }
 
-        using (model)
+        try
         {
             model.Save(output);
-            console.WriteLine($"Saved {output} ({model})");
-            MulticlassClassificationMetrics? metrics = null;
-            var testCount = 0;
-            if (source.HasTestSplit)
-            {
-                var test = source.Load(DataSplit.Test, loaderOptions);
-                testCount = test.Count;
-                metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-                RunFolder.Write(folder.Evaluation, metrics.ToJson());
-                MetricsWriter.Write(console, metrics, test.Count, $"Test split: {test.Count} images");
-            }
-            else
-            {
-                console.WriteLine($"No test split in {source.Root}: the model was not evaluated (camloss evaluate --model {output} --data DIR scores it on other data).");
-            }
-
-            RunFolder.Write(folder.ModelInfo, ModelInfo(model, output, source, train.Count, testCount, seed, folder, metrics));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
         }
 
-        return ExitCodes.Success;
+        console.WriteLine($"Saved {output} ({model})");
+        return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console);
     }
 
-    private static JsonObject ModelInfo(
-        ImageClassificationModel model, string output, DataSource source, int trainCount, int testCount, int seed, RunFolder folder, MulticlassClassificationMetrics? metrics) => new()
+    /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>
+    public static JsonObject ModelInfo(TrainedRun run, int testCount, MulticlassClassificationMetrics? metrics) => new()
     {
-        ["model"] = output,
-        ["architecture"] = model.Architecture.ToString(),
-        ["trainer"] = model.TrainerName,
-        ["classes"] = new JsonArray([.. model.ClassNames.Select(c => JsonValue.Create(c))]),
-        ["inputShape"] = new JsonArray([.. model.InputShape.Select(n => JsonValue.Create(n))]),
-        ["preprocessing"] = model.Preprocessing.ToString(),
-        ["data"] = source.Root,
-        ["format"] = EnumNames.Of(source.Format),
-        ["trainImages"] = trainCount,
+        ["model"] = run.Output,
+        ["architecture"] = run.Model.Architecture.ToString(),
+        ["trainer"] = run.Model.TrainerName,
+        ["classes"] = new JsonArray([.. run.Model.ClassNames.Select(c => JsonValue.Create(c))]),
+        ["inputShape"] = new JsonArray([.. run.Model.InputShape.Select(n => JsonValue.Create(n))]),
+        ["preprocessing"] = run.Model.Preprocessing.ToString(),
+        ["data"] = run.Source.Root,
+        ["format"] = EnumNames.Of(run.Source.Format),
+        ["trainImages"] = run.TrainCount,
         ["testImages"] = metrics is null ? null : testCount,
-        ["epochs"] = model.History.Count,
-        ["seed"] = seed,
-        ["runFolder"] = folder.Folder,
+        ["epochs"] = run.Model.History.Count,
+        ["seed"] = run.Seed,
+        ["runFolder"] = run.Folder.Folder,
         ["MicroAccuracy"] = metrics?.MicroAccuracy,
     };
 }

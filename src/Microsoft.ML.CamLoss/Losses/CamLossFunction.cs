@@ -16,6 +16,8 @@ namespace Microsoft.ML.CamLoss.Losses;
 /// gathered rows of <c>W</c>; no per-sample loop, no host synchronisation. With <c>α = 0</c> the cam term is
 /// computed without autograd (for logging only).</para>
 /// <para>Use <see cref="AlphaSchedule"/> to pick <c>α</c> per epoch.</para>
+/// <para>With Baseline++'s cosine classifier (<see cref="Models.CosineClassifier"/>) pass the head's weight as it is:
+/// its CAM is that of the row-normalised weight, and <c>N</c> removes the positive factor <c>‖W_y‖</c>, so <c>L_cam</c> is the same.</para>
 /// <para>Named <c>CamLossFunction</c> rather than <c>CamLoss</c> because a type named like the
 /// <c>Microsoft.ML.CamLoss</c> namespace could not be referred to by its simple name from code in that namespace.</para>
 /// </remarks>

@@ -61,6 +61,9 @@ public enum Architecture
     /// 11.2 M). The network that <see cref="Training.PretrainedWeights.ImageNet"/> trains; see <see cref="ImageNetWeights"/>.
     /// </summary>
     ResNet18Cntk,
+
+    /// <summary>ImageNet-style ResNet-10: torchvision's ResNet with one basic block per stage (4.9 M parameters), the smallest backbone of Chen et al.'s few-shot study.</summary>
+    ResNet10,
 }
 
 /// <summary>Creates backbones by <see cref="Architecture"/>.</summary>
@@ -90,6 +93,7 @@ public static class Backbones
         Architecture.ResNet152 => new ImageNetResNet([3, 8, 36, 3], bottleneck: true, numClasses),
         Architecture.ResNeXt50x32x4d => new ImageNetResNet([3, 4, 6, 3], bottleneck: true, numClasses, groups: 32, widthPerGroup: 4),
         Architecture.ResNet18Cntk => new ImageNetResNet([2, 2, 2, 3], bottleneck: false, numClasses),
+        Architecture.ResNet10 => new ImageNetResNet([1, 1, 1, 1], bottleneck: false, numClasses),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, "Unknown architecture."),
     };
 }

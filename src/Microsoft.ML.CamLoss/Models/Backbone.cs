@@ -15,7 +15,7 @@ namespace Microsoft.ML.CamLoss.Models;
 /// <see cref="state_dict"/> has the keys (and key order) of the PyTorch model and its checkpoints load
 /// with <see cref="ModuleStateExtensions.LoadStateDict"/>.
 /// </remarks>
-public abstract class Backbone : nn.Module<Tensor, BackboneOutput>
+public abstract partial class Backbone : nn.Module<Tensor, BackboneOutput>
 {
     /// <summary>Creates the module; <paramref name="name"/> is TorchSharp's module name (the type's name).</summary>
     protected Backbone(string name)
@@ -135,7 +135,7 @@ public abstract class Backbone : nn.Module<Tensor, BackboneOutput>
         using var scope = torch.NewDisposeScope();
         var (inner, last) = ForwardFeatures(input);
         last = MixedPrecision.Tap(last);   // under mixed precision: float32, and the head reads this copy (see MixedPrecision)
-        var logits = MixedPrecision.Tap(Classifier.ForwardMixed(nn.functional.adaptive_avg_pool2d(last, 1).flatten(1)));
+        var logits = MixedPrecision.Tap(HeadLogits(nn.functional.adaptive_avg_pool2d(last, 1).flatten(1)));
         scope.MoveToOuter(logits, last, inner);
         return new BackboneOutput(logits, last, inner);
     }

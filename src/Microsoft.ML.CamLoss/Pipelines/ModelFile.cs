@@ -11,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Pipelines;
 /// <summary>
 /// Writes and reads model files (<see cref="ModelArchive.ModelKind"/>): the manifest carries
 /// <c>architecture</c>, <c>classNames</c>, <c>inputShape</c>, <c>preprocessing</c>, <c>trainer</c>,
-/// <c>trainerOptions</c> and <c>history</c>; the <c>weights</c> entry the network's state dict, in
+/// <c>trainerOptions</c> and <c>history</c>, and <c>cosineClassifierScale</c> for a network with a cosine head; the <c>weights</c> entry the network's state dict, in
 /// PyTorch's order and names, as CPU tensors (a network on a GPU is copied tensor by tensor while writing).
 /// </summary>
 internal static class ModelFile
@@ -31,6 +31,11 @@ internal static class ModelFile
             ["trainerOptions"] = model.TrainerOptions?.DeepClone(),
             ["history"] = ManifestJson.ToNode(model.History),
         };
+        if (model.Network.CosineScale is { } cosineScale)
+        {
+            manifest["cosineClassifierScale"] = cosineScale;
+        }
+
         // The network's live tensors, only read: the archive writer copies each to the CPU as it writes it.
         var weights = ModuleState.InPyTorchOrder(model.Network);
         ModelArchive.Write(path, ModelArchive.ModelKind, manifest, new Dictionary<string, IEnumerable<KeyValuePair<string, torch.Tensor>>> { [WeightsEntry] = weights });
@@ -56,6 +61,11 @@ internal static class ModelFile
             var network = Backbones.Create(architecture, classNames.Length);
             try
             {
+                if (manifest["cosineClassifierScale"] is { } cosineScale)
+                {
+                    network.UseCosineClassifier(cosineScale.GetValue<double>());
+                }
+
                 var weights = archive.ReadTensors(WeightsEntry);
                 try
                 {

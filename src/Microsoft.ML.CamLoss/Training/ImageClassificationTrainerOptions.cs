@@ -44,6 +44,15 @@ public class ImageClassificationTrainerOptions
     /// </summary>
     public bool ReplaceClassifier;
 
+    /// <summary>
+    /// Null (default): the usual linear head <c>z = W·GAP(F) + b</c>. A scale <c>s &gt; 0</c>: Baseline++'s
+    /// cosine classifier <c>z_c = s · cos(W_c, GAP(F))</c>, no bias (see <see cref="CosineClassifier"/>;
+    /// <see cref="CosineClassifier.DefaultScale"/> = 10 is a good start). CAM-loss and the CAMs keep working
+    /// unchanged with it: the min-max normalised CAM of <c>W</c> equals that of the normalised weights.
+    /// The model file records the head.
+    /// </summary>
+    public double? CosineClassifierScale;
+
     /// <summary>Passes over the training data; default 160.</summary>
     public int Epochs = 160;
 

@@ -19,6 +19,7 @@ internal static class TrainingOptionChecks
         Require(options.DataLoaderWorkers >= 0, nameof(options.DataLoaderWorkers), options.DataLoaderWorkers, "≥ 0");
         Require(Enum.IsDefined(options.Precision), nameof(options.Precision), options.Precision, "Auto, Fp32, Bf16 or Fp16");
         Require(options.ProgressInterval >= 1, nameof(options.ProgressInterval), options.ProgressInterval, "at least 1");
+        Require(options.CosineClassifierScale is null or (> 0 and < double.PositiveInfinity), nameof(options.CosineClassifierScale), options.CosineClassifierScale, "null or a finite value > 0");
         if (options.EarlyStopping is { } early)
         {
             Require(early.Patience >= 1, "EarlyStopping.Patience", early.Patience, "at least 1");

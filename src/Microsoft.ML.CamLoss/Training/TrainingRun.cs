@@ -71,6 +71,11 @@ internal sealed partial class TrainingRun : IDisposable
         _network = Backbones.Create(_architecture, _train.Classes.Count);
         try
         {
+            if (_options.CosineClassifierScale is { } cosineScale)
+            {
+                _network.UseCosineClassifier(cosineScale);
+            }
+
             if (_options.PretrainedWeightsPath is { } weights)
             {
                 PretrainedWeightsLoader.Load(_network, weights, _train.Classes.Count, _options.ReplaceClassifier);

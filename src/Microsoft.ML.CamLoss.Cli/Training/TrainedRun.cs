@@ -1,0 +1,19 @@
+using Microsoft.ML.CamLoss.Cli.Data;
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Pipelines;
+using Spectre.Console;
+
+namespace Microsoft.ML.CamLoss.Cli.Training;
+
+/// <summary>A model a <see cref="TrainingSession"/> trained and saved, and where it came from.</summary>
+/// <param name="Model">The model (the caller disposes it).</param>
+/// <param name="Context">The seeded context it was trained in.</param>
+/// <param name="Source">The data set.</param>
+/// <param name="LoaderOptions">How its images were read.</param>
+/// <param name="TrainCount">Training images.</param>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Folder">The run folder.</param>
+/// <param name="Output">The model file written.</param>
+/// <param name="Console">Where to write results.</param>
+internal sealed record TrainedRun(
+    ImageClassificationModel Model, CamLossContext Context, DataSource Source, ImageDatasetOptions LoaderOptions, int TrainCount, int Seed, RunFolder Folder, string Output, IAnsiConsole Console);

@@ -1,0 +1,128 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.FewShot;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Tests.Data;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.CamLoss.Tests.FewShot;
+
+/// <summary>
+/// Baseline++ end to end on colour classes the test makes (10 classes × 10 images): a ResNet-8 with a
+/// cosine head trained one epoch with CAM-loss on 4 base classes, evaluated on 3-way episodes of the 5 novel ones.
+/// </summary>
+[TestClass]
+public sealed class FewShotEvaluationTests
+{
+    private static TempFolder? _temp;
+    private static ImageDataset _all = null!;
+    private static FewShotClassSplit _split = null!;
+    private static ImageClassificationModel _model = null!;
+
+    [ClassInitialize]
+    public static void Train(TestContext context)
+    {
+        _temp = new TempFolder();
+        var ml = new CamLossContext(seed: 1);
+        _all = ml.Data.LoadImageFolder(ColourImageFolder.Write(_temp, "colours", classes: 10, perClass: 10));
+        _split = ml.FewShot.SplitClasses(_all.Classes, baseClasses: 4, validationClasses: 1);
+        _model = ml.Transforms.LoadImages().Append(ml.Transforms.NormalizeImageNet())
+            .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
+            {
+                Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 8, LearningRate = 0.05, CamLossStartEpoch = 0,
+                CosineClassifierScale = 10, DataLoaderWorkers = 0,
+            }))
+            .Fit(_split.Select(_all, FewShotClassPart.Base));
+    }
+
+    [ClassCleanup]
+    public static void Cleanup()
+    {
+        _model?.Dispose();
+        _temp?.Dispose();
+    }
+
+    [TestMethod]
+    public void Fit_CosineClassifierScale_TrainsACosineHeadOnTheBaseClasses()
+    {
+        Assert.AreEqual(10.0, _model.Network.CosineScale);
+        Assert.IsNull(_model.Network.Classifier.bias);
+        CollectionAssert.AreEqual(_split.BaseClasses.ToList(), _model.ClassNames.ToList());
+    }
+
+    [TestMethod]
+    public void Evaluate_NovelEpisodes_AccuracyPerEpisodeAndWellAboveChance()
+    {
+        var evaluation = Evaluate(new CamLossContext(seed: 3), episodesPerBatch: 5);
+
+        Assert.HasCount(2, evaluation.Results);
+        Assert.AreEqual(50, evaluation.Images, "the 5 novel classes' images");
+        CollectionAssert.AreEqual(_split.NovelClasses.ToList(), evaluation.Classes.ToList());
+        foreach (var result in evaluation.Results)
+        {
+            Assert.HasCount(12, result.EpisodeAccuracies);
+            Assert.IsTrue(result.EpisodeAccuracies.All(a => a is >= 0 and <= 1));
+
+            // Colours tell the classes apart: far above the 1/3 of guessing, even after one epoch.
+            Assert.IsTrue(result.Accuracy.Mean > 0.6, result.ToString());
+        }
+
+        Assert.AreEqual(1, evaluation[1].Shot);
+        Assert.AreEqual(3UL, evaluation.Seed, "the context's seed");
+    }
+
+    [TestMethod]
+    public void Evaluate_SameSeed_SameAccuracies_WhateverTheBatchOfEpisodes()
+    {
+        var first = Evaluate(new CamLossContext(seed: 3), episodesPerBatch: 5);
+        var second = Evaluate(new CamLossContext(seed: 3), episodesPerBatch: 12);
+        var other = Evaluate(new CamLossContext(seed: 4), episodesPerBatch: 12);
+
+        for (var k = 0; k < 2; k++)
+        {
+            CollectionAssert.AreEqual(first.Results[k].EpisodeAccuracies.ToList(), second.Results[k].EpisodeAccuracies.ToList());
+        }
+
+        CollectionAssert.AreNotEqual(first.Results[0].EpisodeAccuracies.ToList(), other.Results[0].EpisodeAccuracies.ToList());
+    }
+
+    [TestMethod]
+    public void SaveLoad_CosineModel_KeepsItsHeadAndScores()
+    {
+        var path = Path.Combine(_temp!.Path, "cosine.camloss");
+        _model.Save(path);
+        var ml = new CamLossContext(seed: 3);
+        using var loaded = ml.Model.Load(path);
+
+        Assert.AreEqual(10.0, loaded.Network.CosineScale);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var images = torch.randn(2, 3, 24, 24);
+        using var expected = _model.Network.forward(images);
+        using var actual = loaded.Network.forward(images);
+        Assert.IsTrue(actual.Logits.Equals(expected.Logits), "the loaded model computes the same logits");
+    }
+
+    [TestMethod]
+    public void Evaluate_TooFewNovelClassesOrImages_OneClearError()
+    {
+        var ml = new CamLossContext(seed: 3);
+        var novel = _split.Select(_all, FewShotClassPart.Novel);
+        var ways = Assert.ThrowsExactly<ArgumentException>(() => ml.FewShot.Evaluate(_model, novel, new FewShotOptions { Way = 6 }));
+        Assert.Contains("need at least 6 classes", ways.Message);
+        Assert.Contains("(novel classes) has 5", ways.Message);
+
+        var images = Assert.ThrowsExactly<ArgumentException>(() => ml.FewShot.Evaluate(_model, novel, new FewShotOptions { Way = 3, Shots = [1, 7], Queries = 4 }));
+        Assert.Contains("3-way 7-shot episodes with 4 queries need 11 images in every class (7 support + 4 query)", images.Message);
+        Assert.Contains($"class '{novel.Classes[0]}' has 10", images.Message);
+    }
+
+    private static FewShotEvaluation Evaluate(CamLossContext ml, int episodesPerBatch) =>
+        ml.FewShot.Evaluate(_model, _split.Select(_all, FewShotClassPart.Novel), new FewShotOptions
+        {
+            Way = 3, Shots = [1, 2], Queries = 4, Episodes = 12, EpisodesPerBatch = episodesPerBatch, FitEpochs = 50,
+        });
+}
