@@ -100,7 +100,8 @@ public sealed class MeanImageNormalizeTransform : IImageTransform
         return x.sub(mean).div_(std).MoveToOuterDisposeScope();
     }
 
-    private float[] MeanFor(int height, int width) => _resized.GetOrAdd((height, width), size =>
+    /// <summary>The mean image resized to <paramref name="height"/> × <paramref name="width"/>, <c>[Channels, height, width]</c> row-major (the one <see cref="Apply"/> subtracts; the ONNX export writes it into the graph).</summary>
+    internal float[] MeanFor(int height, int width) => _resized.GetOrAdd((height, width), size =>
     {
         using var scope = NewDisposeScope();
         var original = tensor(_mean, [Channels, Height, Width]);

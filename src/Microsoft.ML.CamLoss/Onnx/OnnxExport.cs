@@ -119,7 +119,7 @@ public static partial class OnnxExport
         var input = new FeatureMap(options.InputName, channels, height, width);
         var normalized = Normalize(graph, input, normalizations);
         var features = BackboneGraph.WriteFeatures(network, new OnnxLayerWriter(graph, options.FoldBatchNorm), normalized);
-        new OnnxHeadWriter(graph, options).Write(network.Classifier, features, input, classNames);
+        new OnnxHeadWriter(graph, options).Write(network.Classifier, network.CosineScale, features, input, classNames);
         OnnxGraphCheck.Validate(graph.Graph);
 
         var model = new ModelProto
@@ -144,23 +144,58 @@ public static partial class OnnxExport
         return model;
     }
 
-    /// <summary><c>(x − mean) / std</c> per channel for each normalisation, as <c>Sub</c> and <c>Div</c> nodes (the operations, and so the rounding, of <see cref="Data.ImageFunctional.Normalize"/>).</summary>
-    private static FeatureMap Normalize(OnnxGraphBuilder graph, FeatureMap x, IReadOnlyList<Data.NormalizeTransform> normalizations)
+    /// <summary>
+    /// Each normalisation as graph nodes, with the operations (and so the rounding) of the library's own
+    /// transforms: <c>(x − mean) / std</c> per channel as <c>Sub</c> and <c>Div</c> (<see cref="Data.ImageFunctional.Normalize"/>);
+    /// a mean image as <c>(255·x − M) / std</c> with <c>M</c> resized to the input's fixed size as
+    /// <see cref="Data.MeanImageNormalizeTransform"/> does.
+    /// </summary>
+    private static FeatureMap Normalize(OnnxGraphBuilder graph, FeatureMap x, IReadOnlyList<Data.IImageTransform> normalizations)
     {
         for (var i = 0; i < normalizations.Count; i++)
         {
-            var (mean, std) = (normalizations[i].Mean.ToArray(), normalizations[i].Std.ToArray());
-            if (mean.Length != 1 && mean.Length != x.Channels)
-            {
-                throw new NotSupportedException($"Cannot export a normalisation with {mean.Length} channel means for a network that reads {x.Channels} channels.");
-            }
-
             var name = i == 0 ? "normalize" : $"normalize{i + 1}";
-            var centred = graph.Node("Sub", $"{name}.sub", [x.Name, graph.Initializer($"{name}.mean", mean, 1, mean.Length, 1, 1)]);
-            x = x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", std, 1, std.Length, 1, 1)]));
+            x = normalizations[i] switch
+            {
+                Data.NormalizeTransform normalize => PerChannel(graph, x, name, normalize.Mean.ToArray(), normalize.Std.ToArray()),
+                Data.MeanImageNormalizeTransform meanImage => MeanImage(graph, x, name, meanImage),
+                var other => throw new NotSupportedException($"Cannot export the normalisation {other.GetType().Name}."),
+            };
         }
 
         return x;
+    }
+
+    private static FeatureMap PerChannel(OnnxGraphBuilder graph, FeatureMap x, string name, float[] mean, float[] std)
+    {
+        if (mean.Length != 1 && mean.Length != x.Channels)
+        {
+            throw new NotSupportedException($"Cannot export a normalisation with {mean.Length} channel means for a network that reads {x.Channels} channels.");
+        }
+
+        var centred = graph.Node("Sub", $"{name}.sub", [x.Name, graph.Initializer($"{name}.mean", mean, 1, mean.Length, 1, 1)]);
+        return x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", std, 1, std.Length, 1, 1)]));
+    }
+
+    private static FeatureMap MeanImage(OnnxGraphBuilder graph, FeatureMap x, string name, Data.MeanImageNormalizeTransform meanImage)
+    {
+        if (x.Height <= 0 || x.Width <= 0)
+        {
+            throw new NotSupportedException(
+                "Cannot export a mean-image normalisation (the ImageNet weights' preprocessing) for an input of any size: the mean image is resized to the input's size. " +
+                "End the preprocessing with a fixed-size resize or centre crop, or set OnnxExportOptions.InputSize.");
+        }
+
+        if (meanImage.Channels != x.Channels)
+        {
+            throw new NotSupportedException($"Cannot export a {meanImage.Channels}-channel mean image for a network that reads {x.Channels} channels.");
+        }
+
+        var (height, width) = ((int)x.Height, (int)x.Width);
+        var scaled = graph.Node("Mul", $"{name}.scale", [x.Name, graph.Initializer($"{name}.255", [255f], 1)]);
+        var centred = graph.Node("Sub", $"{name}.sub", [scaled, graph.Initializer($"{name}.mean_image", meanImage.MeanFor(height, width), 1, x.Channels, height, width)]);
+        var std = meanImage.Std.ToArray();
+        return x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", std, 1, std.Length, 1, 1)]));
     }
 
     /// <summary>The input's and each requested output's role and name, input first.</summary>
@@ -179,12 +214,17 @@ public static partial class OnnxExport
     }
 
     private static string Describe(
-        string architecture, int classes, long channels, (int Height, int Width)? size, IReadOnlyList<Data.NormalizeTransform> normalizations, OnnxExportOptions options)
+        string architecture, int classes, long channels, (int Height, int Width)? size, IReadOnlyList<Data.IImageTransform> normalizations, OnnxExportOptions options)
     {
         var input = size is { } s ? $"{s.Height}, {s.Width}" : "H, W";
         var normalization = normalizations.Count == 0
             ? "none"
-            : string.Join(", then ", normalizations.Select(n => $"mean ({string.Join(", ", n.Mean)}), std ({string.Join(", ", n.Std)})"));
+            : string.Join(", then ", normalizations.Select(n => n switch
+            {
+                Data.NormalizeTransform normalize => $"mean ({string.Join(", ", normalize.Mean)}), std ({string.Join(", ", normalize.Std)})",
+                Data.MeanImageNormalizeTransform meanImage => $"255·x minus a {meanImage.Channels}×{meanImage.Height}×{meanImage.Width} mean image resized to the input, std ({string.Join(", ", meanImage.Std)})",
+                _ => n.GetType().Name,
+            }));
         var maps = OutputNames(options).Skip(3).Select(o => $"{o.Name} ({o.Role})").ToList();
         return $"{architecture} image classifier, {classes} classes, exported by {ProducerName} {ModelArchiveLayout.LibraryVersion}. " +
                $"Input {options.InputName} [N, {channels}, {input}] float32: RGB pixels in [0, 1] after the resize and crop in metadata '{OnnxNames.PreprocessingKey}'; " +

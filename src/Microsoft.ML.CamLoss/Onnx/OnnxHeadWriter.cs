@@ -8,7 +8,9 @@ namespace Microsoft.ML.CamLoss.Onnx;
 /// <summary>
 /// Writes the graph's outputs from the <c>last</c> features <c>F [N, K, h, w]</c> and the classifier
 /// <c>W [C, K]</c>, <c>b</c> (see <see cref="OnnxNames"/> for names and shapes):
-/// <c>Logits = W · GAP(F) + b</c> (<c>GlobalAveragePool</c>, <c>Flatten</c>, <c>Gemm</c>), <c>Score = softmax(Logits)</c>,
+/// <c>Logits = W · GAP(F) + b</c> (<c>GlobalAveragePool</c>, <c>Flatten</c>, <c>Gemm</c>) — for a cosine head
+/// (Baseline++) <c>Logits = s · Ŵ · f / max(‖f‖, ε)</c> with <c>f = GAP(F)</c> and the rows of <c>Ŵ</c> of unit length —,
+/// <c>Score = softmax(Logits)</c>,
 /// and on request <c>Cam</c> (the predicted class's row of <c>W</c>, gathered, times <c>F</c>, summed over <c>K</c>),
 /// <c>Caam</c> (<c>F</c> summed over <c>K</c>) and <c>Cams</c> (a 1×1 convolution of <c>F</c> with <c>W</c>), optionally
 /// resized to the input's size. Class names become ML.NET slot names as ML.NET's own ONNX converter writes
@@ -25,16 +27,16 @@ internal sealed class OnnxHeadWriter(OnnxGraphBuilder graph, OnnxExportOptions o
     /// <summary>The node and initializer names of the classifier (the network's head).</summary>
     private const string ClassifierPath = "classifier";
 
-    /// <summary>Writes every output and declares it a graph output.</summary>
-    public void Write(Linear classifier, FeatureMap features, FeatureMap input, IReadOnlyList<string> classNames)
+    /// <summary>Writes every output and declares it a graph output; <paramref name="cosineScale"/> is the cosine head's scale <c>s</c>, null for a linear head.</summary>
+    public void Write(Linear classifier, double? cosineScale, FeatureMap features, FeatureMap input, IReadOnlyList<string> classNames)
     {
         long classes = classifier.out_features;
         var weight = graph.Initializer($"{ClassifierPath}.weight", OnnxLayerWriter.Floats(classifier.weight), classes, classifier.in_features);
-        var bias = graph.Initializer(
-            $"{ClassifierPath}.bias", classifier.bias is null ? new float[classes] : OnnxLayerWriter.Floats(classifier.bias), classes);
         var pooled = graph.Node("GlobalAveragePool", "pool", [features.Name]);
         var flat = graph.Node("Flatten", "flatten", [pooled], null, Attribute("axis", 1L));
-        var logits = graph.Node("Gemm", ClassifierPath, [flat, weight, bias], options.LogitsName, Attribute("transB", 1L));
+        var logits = cosineScale is { } scale
+            ? CosineLogits(classifier, scale, flat)
+            : graph.Node("Gemm", ClassifierPath, [flat, weight, Bias(classifier)], options.LogitsName, Attribute("transB", 1L));
         graph.Node("Softmax", "softmax", [logits], options.ScoreName, Attribute("axis", 1L));
         graph.Output(options.ScoreName, DataType.Float, "N", classes);
         graph.Output(options.LogitsName, DataType.Float, "N", classes);
@@ -69,6 +71,26 @@ internal sealed class OnnxHeadWriter(OnnxGraphBuilder graph, OnnxExportOptions o
 
             graph.Output(options.CamsName, DataType.Float, [mapShape[0], classes, mapShape[1], mapShape[2]]);
         }
+    }
+
+    private string Bias(Linear classifier) => graph.Initializer(
+        $"{ClassifierPath}.bias", classifier.bias is null ? new float[classifier.out_features] : OnnxLayerWriter.Floats(classifier.bias), classifier.out_features);
+
+    /// <summary>The cosine head's logits (<see cref="Models.CosineClassifier.Logits"/>): the features divided by their l2 norm (at least ε), times <c>s·Ŵ</c>.</summary>
+    private string CosineLogits(Linear classifier, double scale, string flat)
+    {
+        float[] scaledUnitWeight;
+        using (var scope = TorchSharp.torch.NewDisposeScope())
+        {
+            using var noGrad = TorchSharp.torch.no_grad();
+            scaledUnitWeight = OnnxLayerWriter.Floats(Models.CosineClassifier.Normalize(classifier.weight!).mul(scale));
+        }
+
+        var norm = graph.Node("ReduceL2", $"{ClassifierPath}.norm", [flat], null, Attribute("axes", [1L]), Attribute("keepdims", 1L));
+        var clamped = graph.Node("Max", $"{ClassifierPath}.norm.clamp", [norm, graph.Initializer($"{ClassifierPath}.epsilon", [(float)Models.CosineClassifier.NormEpsilon], 1)]);
+        var unit = graph.Node("Div", $"{ClassifierPath}.unit", [flat, clamped]);
+        var weight = graph.Initializer($"{ClassifierPath}.scaled_unit_weight", scaledUnitWeight, classifier.out_features, classifier.in_features);
+        return graph.Node("Gemm", ClassifierPath, [unit, weight], options.LogitsName, Attribute("transB", 1L));
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed class OnnxParityTests
     [DataRow(Architecture.ResNet101, 3, 64)]
     [DataRow(Architecture.ResNet152, 2, 32)]
     [DataRow(Architecture.ResNeXt50x32x4d, 3, 64)]
+    [DataRow(Architecture.ResNet10, 3, 64)]
+    [DataRow(Architecture.ResNet18Cntk, 3, 64)]
     public void Export_TrainedLikeWeights_OnnxRuntimeMatchesTorchSharp(Architecture architecture, int classes, int size)
     {
         using var scope = torch.NewDisposeScope();

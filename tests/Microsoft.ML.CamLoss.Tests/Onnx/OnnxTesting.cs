@@ -53,14 +53,17 @@ internal static class OnnxTesting
         return torch.rand(batch, 3, size, size);
     }
 
-    /// <summary>TorchSharp's answer for <paramref name="pixels"/>: ImageNet-normalised, evaluation mode, no grad: score, logits, CAM of the predicted class, CAAM, every CAM.</summary>
-    public static Dictionary<string, Tensor> Reference(Backbone network, Tensor pixels)
+    /// <summary>
+    /// TorchSharp's answer for <paramref name="pixels"/>: normalised by <paramref name="normalize"/> (default ImageNet's
+    /// mean and std), evaluation mode, no grad: score, logits, CAM of the predicted class, CAAM, every CAM.
+    /// </summary>
+    public static Dictionary<string, Tensor> Reference(Backbone network, Tensor pixels, Func<Tensor, Tensor>? normalize = null)
     {
         using var noGrad = torch.no_grad();
         var mean = torch.tensor(new[] { 0.485f, 0.456f, 0.406f }, [1, 3, 1, 1]);
         var std = torch.tensor(new[] { 0.229f, 0.224f, 0.225f }, [1, 3, 1, 1]);
         network.eval();
-        var output = network.forward((pixels - mean).div(std));
+        var output = network.forward(normalize is null ? (pixels - mean).div(std) : normalize(pixels));
         var weight = network.Classifier.weight;
         var predicted = output.Logits.argmax(1);
         var shape = output.Last.shape;

@@ -18,6 +18,7 @@ internal sealed class OnnxRuntimeResNet18 : IDisposable
     public OnnxRuntimeResNet18()
     {
         var folder = ImageNetWeights.ModelDirectory ?? throw new InvalidOperationException("The ImageNet package's files are not found.");
+        Microsoft.ML.CamLoss.Onnx.OnnxRuntimeTelemetry.Disable();   // before ONNX Runtime starts: nothing written under the home directory
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
         _preprocess = new InferenceSession(Path.Combine(folder, "ResNetPrepOnnx", "ResNetPreprocess.onnx"), options);
         _network = new InferenceSession(Path.Combine(folder, "ResNet18Onnx", "ResNet18.onnx"), options);
