@@ -175,6 +175,11 @@ public static partial class OnnxExport
             }
         }
 
+        if (options.PredictedLabelName is { } predictedLabel)
+        {
+            names.Add((OnnxNames.PredictedLabel, predictedLabel));
+        }
+
         return names;
     }
 
@@ -185,7 +190,7 @@ public static partial class OnnxExport
         var normalization = normalizations.Count == 0
             ? "none"
             : string.Join(", then ", normalizations.Select(n => $"mean ({string.Join(", ", n.Mean)}), std ({string.Join(", ", n.Std)})"));
-        var maps = OutputNames(options).Skip(3).Select(o => $"{o.Name} ({o.Role})").ToList();
+        var maps = OutputNames(options).Skip(3).Where(o => o.Role != OnnxNames.PredictedLabel).Select(o => $"{o.Name} ({o.Role})").ToList();
         return $"{architecture} image classifier, {classes} classes, exported by {ProducerName} {ModelArchiveLayout.LibraryVersion}. " +
                $"Input {options.InputName} [N, {channels}, {input}] float32: RGB pixels in [0, 1] after the resize and crop in metadata '{OnnxNames.PreprocessingKey}'; " +
                $"the graph normalises them ({normalization}). Outputs: {options.ScoreName} [N, {classes}] softmax probabilities, {options.LogitsName} [N, {classes}]" +
