@@ -16,6 +16,9 @@ public sealed class ImageBytesDecoding : CustomMappingFactory<ImageBytesDecoding
     /// <summary>The contract name saved with models: <c>CamLoss.DecodeImageBytes</c>.</summary>
     public const string ContractName = "CamLoss.DecodeImageBytes";
 
+    /// <summary>Makes ML.NET's type system know a size-less <see cref="MLImage"/> field (the output of this mapping).</summary>
+    static ImageBytesDecoding() => MLImageType.Register();
+
     /// <summary>Decodes <paramref name="input"/>'s bytes; an empty or undecodable image raises one line naming the problem.</summary>
     /// <exception cref="InvalidOperationException">The bytes are empty or not an image ML.NET can decode.</exception>
     public static void Decode(Encoded input, Decoded output)

@@ -96,7 +96,7 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
         CheckExportable(model.Preprocessing, size);
         var onnx = OnnxExport.ToBytes(model, MLNetScoringChain.ExportOptions(size, maps, resolution));
         var chain = MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
-        return new ImageClassificationTransformer((TransformerChain<ITransformer>)chain, [.. model.ClassNames], labelColumn, onnx, model.History);
+        return new ImageClassificationTransformer(chain, [.. model.ClassNames], labelColumn, onnx, model.History);
     }
 
     /// <summary>The input size when neither the options nor the image column fix it: 32 × 32 for the CIFAR-style networks, else 224 × 224.</summary>

@@ -20,7 +20,7 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
 {
     private readonly string _labelColumn;
 
-    internal ImageClassificationTransformer(TransformerChain<ITransformer> chain, IReadOnlyList<string> classNames, string labelColumn, byte[] onnxModel, IReadOnlyList<EpochSummary> history)
+    internal ImageClassificationTransformer(ITransformer chain, IReadOnlyList<string> classNames, string labelColumn, byte[] onnxModel, IReadOnlyList<EpochSummary> history)
     {
         Chain = chain;
         ClassNames = classNames;
@@ -29,8 +29,8 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
         History = history;
     }
 
-    /// <summary>The ML.NET transformers that score (what <c>Model.Save</c> writes).</summary>
-    public TransformerChain<ITransformer> Chain { get; }
+    /// <summary>The ML.NET transformers that score, a <see cref="TransformerChain{TLastTransformer}"/> (what <c>Model.Save</c> writes).</summary>
+    public ITransformer Chain { get; }
 
     /// <summary>The classes, in the order of the <c>Score</c> slots and the <c>PredictedLabel</c> keys.</summary>
     public IReadOnlyList<string> ClassNames { get; }
@@ -48,7 +48,7 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Chain.GetOutputSchema(inputSchema);
 
     /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => ((ITransformer)Chain).GetRowToRowMapper(inputSchema);
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Chain.GetRowToRowMapper(inputSchema);
 
     /// <summary>Scores <paramref name="input"/> (lazily, as every ML.NET transform) after checking its labels, if it has the label column.</summary>
     /// <exception cref="ArgumentException">A label is a class the model was not trained on.</exception>
