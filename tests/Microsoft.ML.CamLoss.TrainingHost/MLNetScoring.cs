@@ -6,18 +6,15 @@ namespace Microsoft.ML.CamLoss.TrainingHost;
 
 /// <summary>
 /// A fresh process that scores a saved ML.NET model as a user would: <c>MLContext.Model.Load</c>, a prediction engine,
-/// every image of an image folder (sorted), and writes the predicted labels, scores and CAMs as JSON. It touches the
-/// library only to register its assembly (ML.NET's rule for models with custom mappings) and to keep ONNX Runtime's
-/// telemetry off.
+/// every image of an image folder (sorted), and writes the predicted labels, scores and CAMs as JSON. It loads with
+/// <c>Model.LoadCamLossModel</c> (ML.NET's Load after registering the library's custom mappings, telemetry off).
 /// </summary>
 internal static class MLNetScoring
 {
     public static int Run(string modelPath, string imagesRoot, string outputPath)
     {
-        Microsoft.ML.CamLoss.Onnx.OnnxRuntimeTelemetry.Disable();
         var ml = new MLContext(seed: 1);
-        ml.ComponentCatalog.RegisterAssembly(typeof(CamLossTrainersCatalog).Assembly);
-        var model = ml.Model.Load(modelPath, out _);
+        var model = ml.Model.LoadCamLossModel(modelPath, out _);
         using var engine = ml.Model.CreatePredictionEngine<ImageInput, ImageOutput>(model);
         var results = Directory.EnumerateFiles(imagesRoot, "*.png", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal)
