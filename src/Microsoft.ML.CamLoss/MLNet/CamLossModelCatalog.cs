@@ -57,4 +57,16 @@ public static class CamLossModelCatalog
 
         context.ComponentCatalog.RegisterAssembly(typeof(ImageBytesDecoding).Assembly);
     }
+
+    /// <summary>A prediction engine that many threads may call at once (a pool of ML.NET prediction engines; see <see cref="ConcurrentPredictionEngine{TSrc, TDst}"/>).</summary>
+    /// <typeparam name="TSrc">The input row class.</typeparam>
+    /// <typeparam name="TDst">The output row class.</typeparam>
+    public static ConcurrentPredictionEngine<TSrc, TDst> CreateConcurrentPredictionEngine<TSrc, TDst>(this ModelOperationsCatalog catalog, ITransformer model)
+        where TSrc : class
+        where TDst : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(model);
+        return new(() => catalog.CreatePredictionEngine<TSrc, TDst>(model));
+    }
 }
