@@ -9,15 +9,14 @@ namespace Microsoft.ML.CamLoss.TrainingHost;
 /// every image of an image folder (sorted), and writes the predicted labels, scores and CAMs as JSON. It loads with
 /// <c>Model.LoadCamLossModel</c> (ML.NET's Load after registering the library's custom mappings, telemetry off).
 /// </summary>
-internal static class MLNetScoring
+public static class MLNetScoring
 {
     public static int Run(string modelPath, string imagesRoot, string outputPath)
     {
         var ml = new MLContext(seed: 1);
         var model = ml.Model.LoadCamLossModel(modelPath, out _);
         using var engine = ml.Model.CreatePredictionEngine<ImageInput, ImageOutput>(model);
-        var results = Directory.EnumerateFiles(imagesRoot, "*.png", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
+        var results = ImageFiles(imagesRoot)
             .Select(path => engine.Predict(new ImageInput { ImagePath = path, Label = string.Empty }))
             .Select(p => new ScoredImage(p.PredictedLabel, p.Score, p.Cam))
             .ToList();
@@ -25,6 +24,12 @@ internal static class MLNetScoring
         Console.WriteLine($"scored {results.Count}");
         return 0;
     }
+
+    /// <summary>The PNG and JPEG files under <paramref name="root"/>, in ordinal order of their paths.</summary>
+    public static IEnumerable<string> ImageFiles(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg")
+            .Order(StringComparer.Ordinal);
 
     /// <summary>What the saved pipeline reads.</summary>
     public sealed class ImageInput
