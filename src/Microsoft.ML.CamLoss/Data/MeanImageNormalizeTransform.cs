@@ -100,7 +100,8 @@ public sealed class MeanImageNormalizeTransform : IImageTransform
         return x.sub(mean).div_(std).MoveToOuterDisposeScope();
     }
 
-    private float[] MeanFor(int height, int width) => _resized.GetOrAdd((height, width), size =>
+    /// <summary>The mean image at <paramref name="height"/> × <paramref name="width"/> (resized as <see cref="Apply"/> does), <c>[C, H, W]</c> row-major.</summary>
+    internal float[] MeanFor(int height, int width) => _resized.GetOrAdd((height, width), size =>
     {
         using var scope = NewDisposeScope();
         var original = tensor(_mean, [Channels, Height, Width]);

@@ -144,23 +144,52 @@ public static partial class OnnxExport
         return model;
     }
 
-    /// <summary><c>(x − mean) / std</c> per channel for each normalisation, as <c>Sub</c> and <c>Div</c> nodes (the operations, and so the rounding, of <see cref="Data.ImageFunctional.Normalize"/>).</summary>
-    private static FeatureMap Normalize(OnnxGraphBuilder graph, FeatureMap x, IReadOnlyList<Data.NormalizeTransform> normalizations)
+    /// <summary>
+    /// <c>(x − mean) / std</c> per channel for each normalisation, as <c>Sub</c> and <c>Div</c> nodes (the operations, and so
+    /// the rounding, of <see cref="Data.ImageFunctional.Normalize"/>); a mean image as <c>(255·x − M) / std</c> with <c>M</c>
+    /// resized to the input's fixed size as <see cref="Data.MeanImageNormalizeTransform"/> resizes it.
+    /// </summary>
+    private static FeatureMap Normalize(OnnxGraphBuilder graph, FeatureMap x, IReadOnlyList<Data.IImageTransform> normalizations)
     {
         for (var i = 0; i < normalizations.Count; i++)
         {
-            var (mean, std) = (normalizations[i].Mean.ToArray(), normalizations[i].Std.ToArray());
+            var name = i == 0 ? "normalize" : $"normalize{i + 1}";
+            if (normalizations[i] is Data.MeanImageNormalizeTransform meanImage)
+            {
+                x = NormalizeMeanImage(graph, x, meanImage, name);
+                continue;
+            }
+
+            var normalize = (Data.NormalizeTransform)normalizations[i];
+            var (mean, std) = (normalize.Mean.ToArray(), normalize.Std.ToArray());
             if (mean.Length != 1 && mean.Length != x.Channels)
             {
                 throw new NotSupportedException($"Cannot export a normalisation with {mean.Length} channel means for a network that reads {x.Channels} channels.");
             }
 
-            var name = i == 0 ? "normalize" : $"normalize{i + 1}";
             var centred = graph.Node("Sub", $"{name}.sub", [x.Name, graph.Initializer($"{name}.mean", mean, 1, mean.Length, 1, 1)]);
             x = x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", std, 1, std.Length, 1, 1)]));
         }
 
         return x;
+    }
+
+    private static FeatureMap NormalizeMeanImage(OnnxGraphBuilder graph, FeatureMap x, Data.MeanImageNormalizeTransform meanImage, string name)
+    {
+        if (x.Height < 1 || x.Width < 1)
+        {
+            throw new NotSupportedException("Cannot export a mean-image normalisation for a dynamic input size; set OnnxExportOptions.InputSize.");
+        }
+
+        if (meanImage.Channels != x.Channels)
+        {
+            throw new NotSupportedException($"Cannot export a {meanImage.Channels}-channel mean image for a network that reads {x.Channels} channels.");
+        }
+
+        var (height, width) = ((int)x.Height, (int)x.Width);
+        var scaled = graph.Node("Mul", $"{name}.scale", [x.Name, graph.Initializer($"{name}.255", [255f], 1)]);
+        var centred = graph.Node("Sub", $"{name}.sub", [scaled, graph.Initializer($"{name}.mean_image", meanImage.MeanFor(height, width), 1, meanImage.Channels, height, width)]);
+        return x.Renamed(graph.Node("Div", $"{name}.div", [centred, graph.Initializer($"{name}.std", meanImage.Std.ToArray(), 1, meanImage.Channels, 1, 1)]));
     }
 
     /// <summary>The input's and each requested output's role and name, input first.</summary>
@@ -184,12 +213,14 @@ public static partial class OnnxExport
     }
 
     private static string Describe(
-        string architecture, int classes, long channels, (int Height, int Width)? size, IReadOnlyList<Data.NormalizeTransform> normalizations, OnnxExportOptions options)
+        string architecture, int classes, long channels, (int Height, int Width)? size, IReadOnlyList<Data.IImageTransform> normalizations, OnnxExportOptions options)
     {
         var input = size is { } s ? $"{s.Height}, {s.Width}" : "H, W";
         var normalization = normalizations.Count == 0
             ? "none"
-            : string.Join(", then ", normalizations.Select(n => $"mean ({string.Join(", ", n.Mean)}), std ({string.Join(", ", n.Std)})"));
+            : string.Join(", then ", normalizations.Select(n => n is Data.NormalizeTransform c
+                ? $"mean ({string.Join(", ", c.Mean)}), std ({string.Join(", ", c.Std)})"
+                : $"255·x minus a mean image, std ({string.Join(", ", ((Data.MeanImageNormalizeTransform)n).Std)})"));
         var maps = OutputNames(options).Skip(3).Where(o => o.Role != OnnxNames.PredictedLabel).Select(o => $"{o.Name} ({o.Role})").ToList();
         return $"{architecture} image classifier, {classes} classes, exported by {ProducerName} {ModelArchiveLayout.LibraryVersion}. " +
                $"Input {options.InputName} [N, {channels}, {input}] float32: RGB pixels in [0, 1] after the resize and crop in metadata '{OnnxNames.PreprocessingKey}'; " +

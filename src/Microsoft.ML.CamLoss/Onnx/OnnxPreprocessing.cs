@@ -4,7 +4,8 @@ namespace Microsoft.ML.CamLoss.Onnx;
 
 /// <summary>
 /// Splits a model's scoring preprocessing into what a client does before the graph (decode, resize,
-/// crop, grey to RGB, scale to [0, 1]) and what the graph does (the normalisations, <c>(x − mean) / std</c>),
+/// crop, grey to RGB, scale to [0, 1]) and what the graph does (the normalisations, <c>(x − mean) / std</c>, and a mean
+/// image's <c>(255·x − M) / std</c>),
 /// so that clients feed [0, 1] pixels and cannot forget or repeat the normalisation.
 /// </summary>
 internal static class OnnxPreprocessing
@@ -15,17 +16,17 @@ internal static class OnnxPreprocessing
     /// commute with it, may follow), as in every pipeline the library builds.
     /// </summary>
     /// <exception cref="NotSupportedException">A resize, crop or other step follows a normalisation.</exception>
-    public static (ImagePipeline Client, IReadOnlyList<NormalizeTransform> Normalizations) Split(ImagePipeline preprocessing)
+    public static (ImagePipeline Client, IReadOnlyList<IImageTransform> Normalizations) Split(ImagePipeline preprocessing)
     {
         var scoring = preprocessing.IsScoring ? preprocessing : preprocessing.ForScoring();
         var client = new ImagePipeline().ForScoring();
-        var normalizations = new List<NormalizeTransform>();
+        var normalizations = new List<IImageTransform>();
         foreach (var transform in scoring.Transforms)
         {
             switch (transform)
             {
-                case NormalizeTransform normalize:
-                    normalizations.Add(normalize);
+                case NormalizeTransform or MeanImageNormalizeTransform:
+                    normalizations.Add(transform);
                     break;
                 case GrayscaleToRgbTransform or ToFloatTransform:
                     client = client.Append(transform);
