@@ -43,6 +43,44 @@ public sealed class MLNetResumeTests
         Assert.AreEqual(0.0, worst, "on the CPU with one thread a resumed run ends with the same weights");
     }
 
+    [TestMethod]
+    public void Fit_KilledProcessThenResumeFrom_SameScoresAsUninterruptedRun()
+    {
+        using var temp = new TempFolder();
+        var root = MLNetScenario.Images(temp, perClass: 6);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadImageFolder(root);
+        var straight = MLNetScenario.Pipeline(ml, MLNetScenario.Options(epochs: 3)).Fit(data).Transform(data).GetColumn<float[]>("Score").ToList();
+
+        var directory = temp.Folder("run");
+        var scoresPath = Path.Combine(temp.Path, "scores.json");
+        var host = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.CamLoss.TrainingHost.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "exec", host, "mlnet-train", root, directory, scoresPath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var child = System.Diagnostics.Process.Start(start)!)
+        {
+            var seen = new List<string>();
+            while (child.StandardOutput.ReadLine() is { } line && !line.StartsWith("Checkpoint written", StringComparison.Ordinal))
+            {
+                seen.Add(line);
+            }
+
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+            Assert.IsFalse(File.Exists(scoresPath), $"the run was killed before it ended: {string.Join('\n', seen)}");
+        }
+
+        MLNetEndToEndTests.RunHost("mlnet-train", root, directory, scoresPath, "--resume");
+        var resumed = System.Text.Json.JsonSerializer.Deserialize<List<float[]>>(File.ReadAllText(scoresPath))!;
+        var worst = straight.Zip(resumed, (x, y) => x.Zip(y, (u, v) => Math.Abs(u - v)).Max()).Max();
+        Console.WriteLine($"worst |Δscore| killed+resumed vs uninterrupted {worst:E2}");
+        Assert.AreEqual(0.0, worst, "on the CPU with one thread a resumed run ends with the same weights");
+    }
+
     /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {

@@ -1,9 +1,7 @@
-using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Tests.FewShot;
 using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.TrainingHost;
 
 namespace Microsoft.ML.CamLoss.Tests.MLNet;
 
@@ -16,27 +14,9 @@ internal static class MLNetScenario
     /// <summary>Writes 3 classes × <paramref name="perClass"/> images under <paramref name="temp"/> and returns the root.</summary>
     public static string Images(TempFolder temp, int perClass = 12) => ColourImageFolder.Write(temp, "images", classes: 3, perClass);
 
-    /// <summary>The CAM-loss options of the small run (CAM column on).</summary>
-    public static CamLossImageClassificationTrainer.Options Options(string? checkpointDirectory = null, int epochs = 2) => new()
-    {
-        Architecture = Architecture.ResNet8,
-        ImageSize = (32, 32),
-        Epochs = epochs,
-        BatchSize = 12,
-        LearningRate = 0.05,
-        CamLossStartEpoch = 1,
-        Seed = 7,
-        Threads = 1,
-        DataLoaderWorkers = 0,
-        Precision = TrainingPrecision.Fp32,
-        Augmentation = new ImagePipeline().HorizontalFlip().NormalizeImageNet(),
-        Maps = OnnxMaps.Cam,
-        CheckpointDirectory = checkpointDirectory,
-    };
+    /// <summary>The CAM-loss options of the small run (CAM column on); see <see cref="MLNetTraining.Options"/>.</summary>
+    public static CamLossImageClassificationTrainer.Options Options(string? checkpointDirectory = null, int epochs = 2) => MLNetTraining.Options(checkpointDirectory, epochs);
 
     /// <summary>Label to key, bytes from the path, the trainer.</summary>
-    public static IEstimator<ITransformer> Pipeline(MLContext ml, CamLossImageClassificationTrainer.Options options) =>
-        ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.Transforms.LoadRawImageBytes("Image", null, "ImagePath"))
-            .Append(ml.MulticlassClassification.Trainers.CamLoss(options));
+    public static IEstimator<ITransformer> Pipeline(MLContext ml, CamLossImageClassificationTrainer.Options options) => MLNetTraining.Pipeline(ml, options);
 }
