@@ -17,6 +17,7 @@ internal static class DatasetDataView
         if (dataset.InMemory is { } block)
         {
             MLImageType.Register();
+            new ImageTypeAttribute(block.Height, block.Width).Register();   // ML.NET's rows know only registered image types
             var definition = SchemaDefinition.Create(typeof(PixelRow));
             definition[nameof(PixelRow.Image)].ColumnType = new ImageDataViewType(block.Height, block.Width);
             return ml.Data.LoadFromEnumerable(PixelRows(dataset, block), definition);
