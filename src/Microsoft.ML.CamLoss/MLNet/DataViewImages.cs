@@ -53,7 +53,13 @@ internal static class DataViewImages
             throw new ArgumentException($"Row {row} of '{name}': column '{imageColumn}' cannot be read as an image: {e.Message}", e);
         }
 
-        var block = new InMemoryImages(name, [.. bytes.SelectMany(b => b)], bytes.Count, 3, size.Height, size.Width);
+        var all = new byte[(long)bytes.Count * imageSize];
+        for (var i = 0; i < bytes.Count; i++)
+        {
+            bytes[i].CopyTo(all, (long)i * imageSize);
+        }
+
+        var block = new InMemoryImages(name, all, bytes.Count, 3, size.Height, size.Width);
         var samples = labels.Select((label, i) => new ImageSample(new InMemoryImageSource(block, i), label)).ToArray();
         return new ImageDataset(samples, new ClassNames(classNames), name, skipInvalidImages: false, new SkipReport());
     }

@@ -17,8 +17,7 @@ internal static class MLNetSchemaChecks
         {
             ImageDataViewType => ImageColumnKind.Image,
             VectorDataViewType { ItemType: var item } when item == NumberDataViewType.Byte => ImageColumnKind.Bytes,
-            _ => throw new ArgumentException(
-                $"Column '{column}' is {col.Type}; the image column must be an MLImage or encoded bytes: load it with mlContext.Transforms.LoadImages(\"{column}\", folder, \"ImagePath\") or LoadRawImageBytes(\"{column}\", folder, \"ImagePath\")."),
+            _ => throw WrongImageType(column, col.Type),
         };
     }
 
@@ -28,7 +27,7 @@ internal static class MLNetSchemaChecks
         var col = Find(schema, column, $"set LabelColumnName to the label's column");
         if (col.Type is not KeyDataViewType key)
         {
-            throw new ArgumentException($"Column '{column}' is {col.Type}; make it a key with mlContext.Transforms.Conversion.MapValueToKey(\"{column}\").");
+            throw NotKey(column, col.Type);
         }
 
         var names = KeyValues(col);
@@ -55,21 +54,26 @@ internal static class MLNetSchemaChecks
 
         if (!label.IsKey)
         {
-            throw new ArgumentException($"Column '{labelColumn}' is {label.ItemType}; make it a key with mlContext.Transforms.Conversion.MapValueToKey(\"{labelColumn}\").");
+            throw NotKey(labelColumn, label.ItemType);
         }
 
         return image.ItemType switch
         {
             ImageDataViewType when image.Kind == SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Image,
             var item when item == NumberDataViewType.Byte && image.Kind != SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Bytes,
-            _ => throw new ArgumentException(
-                $"Column '{imageColumn}' is {image.ItemType}; the image column must be an MLImage or encoded bytes: load it with mlContext.Transforms.LoadImages(\"{imageColumn}\", folder, \"ImagePath\") or LoadRawImageBytes(\"{imageColumn}\", folder, \"ImagePath\")."),
+            _ => throw WrongImageType(imageColumn, image.ItemType),
         };
     }
 
     /// <summary>The fixed size of an <c>MLImage</c> column (after <c>ResizeImages</c>), or null.</summary>
     public static (int Height, int Width)? FixedSize(DataViewSchema schema, string column) =>
         schema.GetColumnOrNull(column)?.Type is ImageDataViewType { Height: > 0, Width: > 0 } image ? (image.Height, image.Width) : null;
+
+    private static ArgumentException WrongImageType(string column, DataViewType type) => new(
+        $"Column '{column}' is {type}; the image column must be an MLImage or encoded bytes: load it with mlContext.Transforms.LoadImages(\"{column}\", folder, \"ImagePath\") or LoadRawImageBytes(\"{column}\", folder, \"ImagePath\").");
+
+    private static ArgumentException NotKey(string column, DataViewType type) =>
+        new($"Column '{column}' is {type}; make it a key with mlContext.Transforms.Conversion.MapValueToKey(\"{column}\").");
 
     private static DataViewSchema.Column Find(DataViewSchema schema, string column, string fix) =>
         schema.GetColumnOrNull(column) ?? throw new ArgumentException(
