@@ -80,7 +80,9 @@ public sealed class MLNetEndToEndTests
         var here = files.Select(f => engine.Predict(new ImageInput { ImagePath = f })).ToList();
 
         var output = Path.Combine(temp.Path, "fresh.json");
-        RunHost("mlnet-score", path, testRoot, output);
+        var home = temp.Folder("home");
+        RunHost(new Dictionary<string, string> { ["HOME"] = home }, "mlnet-score", path, testRoot, output);
+        Assert.IsEmpty(Directory.EnumerateFileSystemEntries(home), "a fresh process scoring through ML.NET's ONNX transformer writes nothing under HOME (ONNX Runtime telemetry off)");
         var fresh = JsonSerializer.Deserialize<List<ImageOutput>>(File.ReadAllText(output))!;
         Assert.AreEqual(here.Count, fresh.Count);
         var worstScore = 0.0;
@@ -99,10 +101,18 @@ public sealed class MLNetEndToEndTests
         return metrics;
     }
 
-    internal static void RunHost(params string[] arguments)
+    internal static void RunHost(params string[] arguments) => RunHost(new Dictionary<string, string>(), arguments);
+
+    internal static void RunHost(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.CamLoss.TrainingHost.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment.Remove("ORT_DISABLE_TELEMETRY");   // the library must switch it off itself
         start.ArgumentList.Add(host);
         foreach (var argument in arguments)
         {
