@@ -16,8 +16,15 @@ public sealed class ImageBytesDecoding : CustomMappingFactory<ImageBytesDecoding
     /// <summary>The contract name saved with models: <c>CamLoss.DecodeImageBytes</c>.</summary>
     public const string ContractName = "CamLoss.DecodeImageBytes";
 
-    /// <summary>Makes ML.NET's type system know a size-less <see cref="MLImage"/> field (the output of this mapping).</summary>
-    static ImageBytesDecoding() => MLImageType.Register();
+    /// <summary>
+    /// Makes ML.NET's type system know a size-less <see cref="MLImage"/> field (the output of this mapping), and switches
+    /// ONNX Runtime's telemetry off: in a loaded model this mapping runs before the chain's ONNX transformer starts a session.
+    /// </summary>
+    static ImageBytesDecoding()
+    {
+        MLImageType.Register();
+        Onnx.OnnxRuntimeTelemetry.Disable();
+    }
 
     /// <summary>Decodes <paramref name="input"/>'s bytes; an empty or undecodable image raises one line naming the problem.</summary>
     /// <exception cref="InvalidOperationException">The bytes are empty or not an image ML.NET can decode.</exception>

@@ -81,7 +81,8 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
         ArgumentNullException.ThrowIfNull(inputSchema);
         var options = Options;
         var kind = MLNetSchemaChecks.Check(inputSchema, options.ImageColumnName, options.LabelColumnName);
-        var size = options.ImageSize ?? DefaultSize(options.Architecture);
+        var imageType = inputSchema.FirstOrDefault(c => c.Name == options.ImageColumnName).ItemType as ImageDataViewType;
+        var size = options.ImageSize ?? (imageType is { Height: > 0, Width: > 0 } fixedSize ? (fixedSize.Height, fixedSize.Width) : DefaultSize(options.Architecture));
         string[] classes = ["class 0", "class 1"];
         using var placeholder = Backbones.Create(Architecture.ResNet8, classes.Length);
         var onnx = OnnxExport.ToBytes(placeholder, classes, new ImagePipeline(), MLNetScoringChain.ExportOptions(size, options.Maps, options.MapResolution));

@@ -16,7 +16,7 @@ namespace Microsoft.ML.CamLoss.MLNet;
 /// the label column, that every label is one of the model's classes: a value the label's <c>MapValueToKey</c> did not
 /// see in training becomes a missing key, which would otherwise count silently as an error in <c>Evaluate</c>.
 /// </remarks>
-public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
+public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel, IDisposable
 {
     private readonly string _labelColumn;
 
@@ -58,6 +58,9 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
         CheckLabels(input);
         return Chain.Transform(input);
     }
+
+    /// <summary>Releases the ONNX Runtime session of the inner chain (ML.NET's ONNX transformer is disposable).</summary>
+    public void Dispose() => (Chain as IDisposable)?.Dispose();
 
     /// <summary>Saves the inner chain (ML.NET's transformers only).</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)Chain).Save(ctx);
