@@ -34,7 +34,7 @@ public static class CamlossApp
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log progress messages to stderr, and show full details (stack trace) of an error.", Recursive = true };
-        var root = new Command(Name, "Train, distill, evaluate and explain CAM-loss image classifiers: point it at a data set folder, get a model.");
+        var root = new System.CommandLine.Command(Name, "Train, distill, evaluate and explain CAM-loss image classifiers: point it at a data set folder, get a model.");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption { Action = new VersionAction(stdout, stderr) });
         root.Options.Add(verbose);

@@ -4,8 +4,20 @@ using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.TrainingHost;
 
 // Usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume] [--precision Fp32|Bf16|Fp16|Auto]
+//        TrainingHost mlnet-score <model.zip> <image folder> <output.json>   (see MLNetScoring)
+//        TrainingHost mlnet-train <image folder> <checkpoint dir> <scores.json> [--resume]   (see MLNetTraining)
 // Prints every log message on its own line (the test waits for "Checkpoint written") and the
 // final weights' file when it finishes.
+if (args is ["mlnet-score", var modelPath, var imagesRoot, var outputPath])
+{
+    return MLNetScoring.Run(modelPath, imagesRoot, outputPath);
+}
+
+if (args is ["mlnet-train", var trainRoot, var runDirectory, var scoresPath, ..])
+{
+    return MLNetTraining.Run(trainRoot, runDirectory, scoresPath, args.Contains("--resume"));
+}
+
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume] [--precision Fp32|Bf16|Fp16|Auto]");

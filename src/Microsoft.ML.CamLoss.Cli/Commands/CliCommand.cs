@@ -6,10 +6,10 @@ namespace Microsoft.ML.CamLoss.Cli.Commands;
 internal abstract class CliCommand
 {
     /// <summary>Creates the command.</summary>
-    protected CliCommand(string name, string description) => Command = new Command(name, description);
+    protected CliCommand(string name, string description) => Command = new System.CommandLine.Command(name, description);
 
     /// <summary>The command's options, arguments and help text.</summary>
-    public Command Command { get; }
+    public System.CommandLine.Command Command { get; }
 
     /// <summary>Runs the command; errors are thrown (the caller turns them into the one error line).</summary>
     /// <returns>The exit code.</returns>

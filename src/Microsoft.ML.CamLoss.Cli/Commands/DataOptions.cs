@@ -27,7 +27,7 @@ internal sealed class DataOptions(bool withSplit = false)
     private readonly Option<DataSplit?> _split = CliOptions.Enum<DataSplit>("--split", "split", "Which images to use when the data has a train/test split (default test).");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         command.Options.Add(_data);
         command.Options.Add(_format);

@@ -30,7 +30,7 @@ internal sealed class ModelOptions
         "--resize", "Resize images to n×n before a PyTorch checkpoint sees them (default: as they are).", "n");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         command.Options.Add(_model);
         command.Options.Add(_arch);

@@ -29,7 +29,7 @@ internal sealed class PreprocessingOptions
     private readonly Option<double?> _cutmix = CliOptions.Value<double>("--cutmix", "CutMix each training batch, λ ~ Beta(α, α) (camloss and ce only).", "alpha");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         command.Options.Add(_imageSize);
         command.Options.Add(_noAugment);

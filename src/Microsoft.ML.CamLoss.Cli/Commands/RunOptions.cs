@@ -24,7 +24,7 @@ internal sealed class RunOptions(bool outputRequired = true)
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Start a new run even if the run folder holds an earlier run's checkpoint (its files are deleted).");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         command.Options.Add(_output);
         command.Options.Add(_runDir);

@@ -73,7 +73,7 @@ internal sealed class TrainerOptions
     public Option<int?> Threads => _threads;
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         foreach (var option in new Option[]
         {

@@ -42,7 +42,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
     public ImageDatasetOptions LoaderOptions(ParseResult parse) => _data.LoaderOptions(parse);
 
     /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    public void AddTo(System.CommandLine.Command command)
     {
         _data.AddTo(command);
         _run.AddTo(command);

@@ -210,6 +210,11 @@ public static partial class OnnxExport
             }
         }
 
+        if (options.PredictedLabelName is { } predictedLabel)
+        {
+            names.Add((OnnxNames.PredictedLabel, predictedLabel));
+        }
+
         return names;
     }
 
@@ -225,7 +230,7 @@ public static partial class OnnxExport
                 Data.MeanImageNormalizeTransform meanImage => $"255·x minus a {meanImage.Channels}×{meanImage.Height}×{meanImage.Width} mean image resized to the input, std ({string.Join(", ", meanImage.Std)})",
                 _ => n.GetType().Name,
             }));
-        var maps = OutputNames(options).Skip(3).Select(o => $"{o.Name} ({o.Role})").ToList();
+        var maps = OutputNames(options).Skip(3).Where(o => o.Role != OnnxNames.PredictedLabel).Select(o => $"{o.Name} ({o.Role})").ToList();
         return $"{architecture} image classifier, {classes} classes, exported by {ProducerName} {ModelArchiveLayout.LibraryVersion}. " +
                $"Input {options.InputName} [N, {channels}, {input}] float32: RGB pixels in [0, 1] after the resize and crop in metadata '{OnnxNames.PreprocessingKey}'; " +
                $"the graph normalises them ({normalization}). Outputs: {options.ScoreName} [N, {classes}] softmax probabilities, {options.LogitsName} [N, {classes}]" +

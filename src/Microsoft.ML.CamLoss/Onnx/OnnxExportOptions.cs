@@ -47,4 +47,11 @@ public sealed class OnnxExportOptions
 
     /// <summary>Name of the every-class CAM output; default <see cref="OnnxNames.Cams"/>.</summary>
     public string CamsName = OnnxNames.Cams;
+
+    /// <summary>
+    /// Name of an optional output with the predicted class's name, <c>[N, 1]</c> strings (ArgMax of the logits through an
+    /// <c>ai.onnx.ml</c> LabelEncoder); default null: no such output. ML.NET's fitted transformer turns it into the
+    /// <c>PredictedLabel</c> key column.
+    /// </summary>
+    public string? PredictedLabelName;
 }

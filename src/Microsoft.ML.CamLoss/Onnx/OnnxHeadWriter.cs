@@ -71,6 +71,15 @@ internal sealed class OnnxHeadWriter(OnnxGraphBuilder graph, OnnxExportOptions o
 
             graph.Output(options.CamsName, DataType.Float, [mapShape[0], classes, mapShape[1], mapShape[2]]);
         }
+
+        if (options.PredictedLabelName is { } labelName)
+        {
+            var index = graph.Node("ArgMax", "predicted_label.index", [logits], null, Attribute("axis", 1L), Attribute("keepdims", 1L));
+            graph.AddNode(
+                "LabelEncoder", "predicted_label", [index], [graph.Define(labelName)], MLDomain,
+                Attribute("keys_int64s", Enumerable.Range(0, classNames.Count).Select(i => (long)i)), Attribute("values_strings", classNames), Attribute("default_string", string.Empty));
+            graph.Output(labelName, DataType.String, "N", 1);
+        }
     }
 
     private string Bias(Linear classifier) => graph.Initializer(

@@ -45,6 +45,9 @@ public static class OnnxNames
     /// <summary>Default name of the every-class CAM output: <c>Cams</c>.</summary>
     public const string Cams = "Cams";
 
+    /// <summary>The role of the optional predicted-class-name output (<see cref="OnnxExportOptions.PredictedLabelName"/>): <c>PredictedLabel</c>.</summary>
+    public const string PredictedLabel = "PredictedLabel";
+
     /// <summary>Prefix of the names ML.NET reserves for its own nodes and outputs (<c>mlnet.</c>); no output may use it.</summary>
     public const string MLNetPrefix = "mlnet.";
 

@@ -84,7 +84,7 @@ public abstract class ImageClassificationTrainer
 
     /// <summary>Validation metrics (top-5 accuracy, or top-C for fewer classes).</summary>
     internal static MulticlassClassificationMetrics Evaluate(ScoredImageData scored) =>
-        MulticlassClassificationCatalog.Compute(scored, Math.Min(5, scored.ClassNames.Count));
+        Pipelines.MulticlassClassificationCatalog.Compute(scored, Math.Min(5, scored.ClassNames.Count));
 
     /// <summary>Rejects Mixup/CutMix for objectives defined on hard labels only.</summary>
     private protected void RejectBatchMixing(ImagePipeline pipeline)

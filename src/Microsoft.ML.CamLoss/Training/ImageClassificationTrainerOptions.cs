@@ -11,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Training;
 /// (160 epochs, batch 128, SGD lr 0.1, momentum 0.9, weight decay 5e-4, cosine decay). For
 /// fine-tuning a pretrained network the paper uses 90 epochs, batch 8–16, lr 0.001.
 /// </summary>
-public class ImageClassificationTrainerOptions
+public partial class ImageClassificationTrainerOptions
 {
     /// <summary>The backbone; default <see cref="Architecture.ResNet18"/>.</summary>
     public Architecture Architecture = Architecture.ResNet18;

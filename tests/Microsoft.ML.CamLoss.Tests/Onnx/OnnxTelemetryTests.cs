@@ -43,10 +43,10 @@ public sealed class OnnxTelemetryTests
         }
 
         start.Environment["HOME"] = home;
-        start.Environment.Remove(OnnxRuntimeTelemetry.Variable);
+        start.Environment.Remove(CamLoss.Onnx.OnnxRuntimeTelemetry.Variable);
         if (telemetryChoice is not null)
         {
-            start.Environment[OnnxRuntimeTelemetry.Variable] = telemetryChoice;
+            start.Environment[CamLoss.Onnx.OnnxRuntimeTelemetry.Variable] = telemetryChoice;
         }
 
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start camloss");

@@ -88,7 +88,7 @@ internal static class OnnxTesting
     /// <summary>An ONNX Runtime session on the ONNX bytes (telemetry off, one thread, every graph optimisation as in <see cref="OnnxImageClassifier"/>).</summary>
     public static InferenceSession Session(byte[] model)
     {
-        OnnxRuntimeTelemetry.Disable();
+        CamLoss.Onnx.OnnxRuntimeTelemetry.Disable();
         using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         return new InferenceSession(model, options);
     }

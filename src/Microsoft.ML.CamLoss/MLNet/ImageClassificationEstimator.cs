@@ -1,0 +1,151 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.CamLoss.MLNet;
+
+/// <summary>
+/// An image-classification trainer as an ML.NET estimator (made by <c>mlContext.MulticlassClassification.Trainers.CamLoss</c>,
+/// <c>Icasc</c>, <c>Distillation</c>, <c>CrossEntropy</c>). <see cref="Fit"/> reads the image column (<c>MLImage</c> or
+/// encoded bytes) and the key label (class names from its key values), brings every image to
+/// <see cref="ImageClassificationTrainerOptions.ImageSize"/> with ML.NET's own <c>ResizeImages</c> once, trains on the
+/// core's seeded, threaded loader with <see cref="ImageClassificationTrainerOptions.Augmentation"/>, and returns the network
+/// as ML.NET transformers (<see cref="ImageClassificationTransformer"/>).
+/// </summary>
+/// <remarks>
+/// Validation during training (per-epoch metrics, early stopping, best weights) scores the same pixels the fitted model
+/// scores: ML.NET's decode and resize to <see cref="ImageClassificationTrainerOptions.ImageSize"/>, ÷255, then the
+/// augmentation's scoring variant, which may only normalise (inside the ONNX graph for the fitted model). A preprocessing
+/// the ONNX graph cannot express stops <see cref="Fit"/> with a <see cref="NotSupportedException"/>, never a model that
+/// scores differently.
+/// </remarks>
+public sealed class ImageClassificationEstimator : IEstimator<ImageClassificationTransformer>
+{
+    private readonly MLContext _ml = new(seed: 0);
+
+    internal ImageClassificationEstimator(ImageClassificationTrainer trainer) => Trainer = trainer;
+
+    /// <summary>The trainer (its <see cref="ImageClassificationTrainer.TrainerOptions"/> are read when <see cref="Fit"/> starts).</summary>
+    public ImageClassificationTrainer Trainer { get; }
+
+    private ImageClassificationTrainerOptions Options => Trainer.TrainerOptions;
+
+    /// <summary>Trains on <paramref name="input"/> (or continues <see cref="ImageClassificationTrainerOptions.ResumeFrom"/>) and returns the fitted model.</summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type (the message names the fixing transform), or a label is missing.</exception>
+    /// <exception cref="NotSupportedException">The trained model's preprocessing has no form in ML.NET's transforms and the ONNX graph.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled by <see cref="ImageClassificationTrainerOptions.CancellationToken"/> (a checkpoint is written when a checkpoint directory is set).</exception>
+    public ImageClassificationTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var options = Options;
+        var kind = MLNetSchemaChecks.ImageKind(input.Schema, options.ImageColumnName);
+        var classNames = MLNetSchemaChecks.ClassNames(input.Schema, options.LabelColumnName);
+        var size = options.ImageSize ?? MLNetSchemaChecks.FixedSize(input.Schema, options.ImageColumnName) ?? DefaultSize(options.Architecture);
+        var augmentation = options.Augmentation ?? new ImagePipeline().HorizontalFlip();
+        CheckSizePreserving(augmentation, size);
+        var train = DataViewImages.ToDataset(_ml, input, options.ImageColumnName, options.LabelColumnName, classNames, size, options.Resizing, "training data");
+        var savedValidation = options.ValidationSet;
+        try
+        {
+            if (options.ValidationData is { } validationData)
+            {
+                MLNetSchemaChecks.ImageKind(validationData.Schema, options.ImageColumnName);
+                var validationNames = MLNetSchemaChecks.ClassNames(validationData.Schema, options.LabelColumnName);
+                if (!validationNames.SequenceEqual(classNames))
+                {
+                    throw new ArgumentException("The validation data's label has other key values than the training data's; map both with the same fitted MapValueToKey.");
+                }
+
+                options.ValidationSet = DataViewImages.ToDataset(_ml, validationData, options.ImageColumnName, options.LabelColumnName, classNames, size, options.Resizing, "validation data");
+            }
+
+            using var model = options.ResumeFrom is { } checkpoint
+                ? Trainer.Resume(checkpoint, train, augmentation, options.Progress, options.CancellationToken)
+                : Trainer.Fit(train, augmentation, options.Progress, options.CancellationToken);
+            return ToTransformer(_ml, model, kind, options.ImageColumnName, options.LabelColumnName, size, options.Resizing, options.Maps, options.MapResolution, input);
+        }
+        finally
+        {
+            options.ValidationSet = savedValidation;
+        }
+    }
+
+    /// <summary>The output schema: the input's columns plus <c>Score</c>, <c>PredictedLabel</c> and the requested maps (the fitted chain's, built over a placeholder network).</summary>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var options = Options;
+        var kind = MLNetSchemaChecks.Check(inputSchema, options.ImageColumnName, options.LabelColumnName);
+        var imageType = inputSchema.FirstOrDefault(c => c.Name == options.ImageColumnName).ItemType as ImageDataViewType;
+        var size = options.ImageSize ?? (imageType is { Height: > 0, Width: > 0 } fixedSize ? (fixedSize.Height, fixedSize.Width) : DefaultSize(options.Architecture));
+        string[] classes = ["class 0", "class 1"];
+        using var placeholder = Backbones.Create(Architecture.ResNet8, classes.Length);
+        var onnx = OnnxExport.ToBytes(placeholder, classes, new ImagePipeline(), MLNetScoringChain.ExportOptions(size, options.Maps, options.MapResolution));
+        return MLNetScoringChain.Create(_ml, kind, options.ImageColumnName, size, options.Resizing, onnx, classes, options.Maps).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>The fitted transformer of a trained <paramref name="model"/> (also the seam the tests use to compare with the core's scoring).</summary>
+    internal static ImageClassificationTransformer ToTransformer(
+        MLContext ml, ImageClassificationModel model, ImageColumnKind kind, string imageColumn, string labelColumn, (int Height, int Width) size,
+        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution, IDataView schemaSource)
+    {
+        CheckExportable(model.Preprocessing, size);
+        var onnx = OnnxExport.ToBytes(model, MLNetScoringChain.ExportOptions(size, maps, resolution));
+        var chain = MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
+        return new ImageClassificationTransformer(chain, [.. model.ClassNames], labelColumn, onnx, model.History);
+    }
+
+    /// <summary>The input size when neither the options nor the image column fix it: 32 × 32 for the CIFAR-style networks, else 224 × 224.</summary>
+    internal static (int Height, int Width) DefaultSize(Architecture architecture) => architecture switch
+    {
+        Architecture.ResNet8 or Architecture.ResNet20 or Architecture.ResNet32 or Architecture.ResNet44 or Architecture.ResNet56 or Architecture.ResNet110
+            or Architecture.WideResNet16x2 or Architecture.WideResNet16x4 or Architecture.WideResNet28x2 or Architecture.WideResNet28x4 or Architecture.WideResNet28x10 => (32, 32),
+        _ => (224, 224),
+    };
+
+    /// <summary>Rejects an augmentation whose scoring variant would change the image's size (ML.NET's <c>ResizeImages</c> does the sizing).</summary>
+    private static void CheckSizePreserving(ImagePipeline augmentation, (int Height, int Width) size)
+    {
+        foreach (var step in augmentation.ForScoring().Transforms)
+        {
+            var keeps = step switch
+            {
+                NormalizeTransform or MeanImageNormalizeTransform or ToFloatTransform => true,
+                CenterCropTransform crop => (crop.Height, crop.Width) == size,
+                ResizeTransform { Height: { } h, Width: { } w } => (h, w) == size,
+                _ => false,
+            };
+            if (!keeps)
+            {
+                throw new ArgumentException(
+                    $"The augmentation's scoring variant has {step.GetType().Name}, which changes the {size.Height}×{size.Width} image; size images with ImageSize (ML.NET's ResizeImages) and keep the augmentation to size-preserving steps (RandomCrop({size.Height}, padding), HorizontalFlip, Cutout, Mixup, CutMix, Normalize).");
+            }
+        }
+    }
+
+    /// <summary>Refuses a model whose scoring needs a step outside ML.NET's resize and the graph's normalisation.</summary>
+    private static void CheckExportable(ImagePipeline preprocessing, (int Height, int Width) size)
+    {
+        var (client, _) = OnnxPreprocessing.Split(preprocessing);
+        foreach (var step in client.Transforms)
+        {
+            var fine = step switch
+            {
+                ToFloatTransform => true,
+                CenterCropTransform crop => (crop.Height, crop.Width) == size,
+                ResizeTransform { Height: { } h, Width: { } w } => (h, w) == size,
+                _ => false,
+            };
+            if (!fine)
+            {
+                throw new NotSupportedException(
+                    $"The trained model scores with {step.GetType().Name}, which the ONNX graph behind the ML.NET model cannot apply (it normalises with per-channel mean and std only); the model would score differently from training. Use a Normalize step instead.");
+            }
+        }
+    }
+}
