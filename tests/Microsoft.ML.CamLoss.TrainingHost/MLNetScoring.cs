@@ -7,14 +7,14 @@ namespace Microsoft.ML.CamLoss.TrainingHost;
 /// <summary>
 /// A fresh process that scores a saved ML.NET model as a user would: <c>MLContext.Model.Load</c>, a prediction engine,
 /// every image of an image folder (sorted), and writes the predicted labels, scores and CAMs as JSON. It loads with
-/// <c>Model.LoadCamLossModel</c> (ML.NET's Load after registering the library's custom mappings, telemetry off).
+/// ML.NET's own <c>Model.Load</c>, nothing registered first.
 /// </summary>
 public static class MLNetScoring
 {
     public static int Run(string modelPath, string imagesRoot, string outputPath)
     {
         var ml = new MLContext(seed: 1);
-        var model = ml.Model.LoadCamLossModel(modelPath, out _);
+        var model = ml.Model.Load(modelPath, out _);
         using var engine = ml.Model.CreatePredictionEngine<ImageInput, ImageOutput>(model);
         var results = ImageFiles(imagesRoot)
             .Select(path => engine.Predict(new ImageInput { ImagePath = path, Label = string.Empty }))

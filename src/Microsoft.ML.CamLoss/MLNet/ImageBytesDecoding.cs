@@ -6,9 +6,8 @@ namespace Microsoft.ML.CamLoss.MLNet;
 /// <summary>
 /// Decodes encoded image bytes (a <c>LoadRawImageBytes</c> column) into ML.NET's <see cref="MLImage"/>, as ML.NET's
 /// <c>LoadImages</c> does from a path (<see cref="MLImage.CreateFromStream"/>), inside the fitted chain as a
-/// <c>CustomMapping</c>. A saved model finds this factory by its contract name: an application that loads a model in a
-/// process that has not used this library yet registers it first with
-/// <c>mlContext.ComponentCatalog.RegisterAssembly(typeof(ImageBytesDecoding).Assembly)</c> (ML.NET's rule for custom mappings).
+/// <c>CustomMapping</c>. A saved model finds this factory by its contract name; ML.NET saves the factory's assembly name
+/// with the mapping and registers the assembly when it loads the model, so a fresh process needs no registration.
 /// </summary>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class ImageBytesDecoding : CustomMappingFactory<ImageBytesDecoding.Encoded, ImageBytesDecoding.Decoded>

@@ -53,7 +53,7 @@ public sealed class MLNetEndToEndTests
 
     /// <summary>
     /// Fits the README-shaped pipeline on <paramref name="trainRoot"/>, evaluates on <paramref name="testRoot"/>, saves, and
-    /// scores every test image in this process and in a fresh one (TrainingHost mlnet-score, Model.LoadCamLossModel):
+    /// scores every test image in this process and in a fresh one (TrainingHost mlnet-score, ML.NET's own Model.Load):
     /// labels identical, scores and CAMs within 1e-6 (the same ONNX graph on the same pixels).
     /// </summary>
     private static MulticlassClassificationMetrics FitEvaluateSaveLoad(TempFolder temp, string trainRoot, string testRoot, CamLoss.Training.CamLossImageClassificationTrainer.Options options)
