@@ -28,19 +28,26 @@ public static class SafeTensorsFile
         using var header = ReadHeader(path, file, out var dataStart);
         var dataLength = file.Length - dataStart;
         using var scope = TorchSharp.torch.NewDisposeScope();
-        var result = new OrderedDictionary<string, Tensor>();
+        var entries = new List<(string Name, ScalarType DType, long[] Shape, long Begin, long End)>();
         foreach (var entry in header.RootElement.EnumerateObject().Where(e => e.Name != MetadataKey))
         {
-            var (dtype, shape, begin, end) = ParseEntry(path, entry, dataLength);
-            var bytes = new byte[end - begin];
-            file.Position = dataStart + begin;
-            file.ReadExactly(bytes);
-            if (result.ContainsKey(entry.Name))
+            if (entries.Any(e => e.Name == entry.Name))
             {
                 throw Damaged(path, $"tensor '{entry.Name}' appears twice in the header.");
             }
 
-            result.Add(entry.Name, TensorBytes.FromLittleEndian(bytes, shape, dtype));
+            var (dtype, shape, begin, end) = ParseEntry(path, entry, dataLength);
+            entries.Add((entry.Name, dtype, shape, begin, end));
+        }
+
+        CheckLayout(path, entries.Select(e => (e.Name, e.Begin, e.End)), dataLength);
+        var result = new OrderedDictionary<string, Tensor>();
+        foreach (var (name, dtype, shape, begin, end) in entries)
+        {
+            var bytes = new byte[end - begin];
+            file.Position = dataStart + begin;
+            file.ReadExactly(bytes);
+            result.Add(name, TensorBytes.FromLittleEndian(bytes, shape, dtype));
         }
 
         foreach (var tensor in result.Values)
@@ -149,6 +156,36 @@ public static class SafeTensorsFile
         }
 
         return (dtype, shape, begin, end);
+    }
+
+    /// <summary>
+    /// The reference reader's rule (the <c>safetensors</c> library's validation): taken in order of their offsets, the
+    /// tensors tile the data section exactly — the first starts at 0, each starts where the one before ends (no overlap,
+    /// which would give two tensors the same bytes, and no gap), and the last ends at the end of the file.
+    /// </summary>
+    private static void CheckLayout(string path, IEnumerable<(string Name, long Begin, long End)> tensors, long dataLength)
+    {
+        var position = 0L;
+        var previous = (string?)null;
+        foreach (var (name, begin, end) in tensors.OrderBy(t => t.Begin).ThenBy(t => t.End))
+        {
+            if (begin < position)
+            {
+                throw Damaged(path, $"tensor '{name}' at bytes [{begin}, {end}) overlaps tensor '{previous}', which ends at byte {position}.");
+            }
+
+            if (begin > position)
+            {
+                throw Damaged(path, $"bytes [{position}, {begin}) of the data section belong to no tensor (before tensor '{name}').");
+            }
+
+            (position, previous) = (end, name);
+        }
+
+        if (position != dataLength)
+        {
+            throw Damaged(path, $"the tensors end at byte {position} of a data section of {dataLength} bytes; the rest belongs to no tensor.");
+        }
     }
 
     private static long? ByteCount(long[] shape, ScalarType dtype)

@@ -75,6 +75,53 @@ public sealed class SafeTensorsFileTests
         StringAssert.Contains(ex.Message, "not valid JSON");
     }
 
+    [TestMethod]
+    public void ReadStateDict_OverlappingOffsets_ThrowsNamingBothTensors()
+    {
+        // Two tensors sharing bytes [4, 8): loading would give both some of the same weights, silently.
+        var path = Write("overlap.safetensors", """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", new byte[12]);
+        var ex = Assert.ThrowsExactly<CheckpointFormatException>(() => SafeTensorsFile.ReadStateDict(path));
+        StringAssert.Contains(ex.Message, path);
+        StringAssert.Contains(ex.Message, "tensor 'b' at bytes [4, 12) overlaps tensor 'a'");
+        Assert.IsFalse(ex.Message.Contains('\n', StringComparison.Ordinal), ex.Message);
+    }
+
+    [TestMethod]
+    [DataRow("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}}""", 20, "bytes [8, 12) of the data section belong to no tensor")]
+    [DataRow("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""", 12, "bytes [0, 4) of the data section belong to no tensor")]
+    [DataRow("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", 12, "the tensors end at byte 8 of a data section of 12 bytes")]
+    public void ReadStateDict_GapOrTrailingBytes_ThrowsDamaged(string header, int dataLength, string expected)
+    {
+        var path = Write("gap.safetensors", header, new byte[dataLength]);
+        var ex = Assert.ThrowsExactly<CheckpointFormatException>(() => SafeTensorsFile.ReadStateDict(path));
+        StringAssert.Contains(ex.Message, expected);
+    }
+
+    [TestMethod]
+    public void ReadStateDict_OffsetsInAnotherOrderThanTheHeader_ReadsEachTensorFromItsOwnBytes()
+    {
+        var data = new byte[16];
+        BitConverter.GetBytes(1f).CopyTo(data, 0);
+        BitConverter.GetBytes(2f).CopyTo(data, 4);
+        BitConverter.GetBytes(3f).CopyTo(data, 8);
+        BitConverter.GetBytes(4f).CopyTo(data, 12);
+        var path = Write("reordered.safetensors", """{"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", data);
+        var state = SafeTensorsFile.ReadStateDict(path);
+        try
+        {
+            CollectionAssert.AreEqual(new[] { "b", "a" }, state.Keys.ToArray(), "header order kept");
+            CollectionAssert.AreEqual(new[] { 3f, 4f }, state["b"].data<float>().ToArray());
+            CollectionAssert.AreEqual(new[] { 1f, 2f }, state["a"].data<float>().ToArray());
+        }
+        finally
+        {
+            foreach (var tensor in state.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
     private static string Write(string name, string header, byte[] data)
     {
         var json = Encoding.UTF8.GetBytes(header);
