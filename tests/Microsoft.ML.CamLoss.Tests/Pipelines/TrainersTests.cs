@@ -147,6 +147,13 @@ public sealed class TrainersTests
         var early = Assert.ThrowsExactly<ArgumentException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
             new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, EarlyStopping = new EarlyStoppingOptions() })).Fit(data));
         StringAssert.Contains(early.Message, "EarlyStopping needs validation data");
+        var cores = Environment.ProcessorCount;
+        var threads = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
+            new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Threads = 1000 })).Fit(data));
+        StringAssert.Contains(threads.Message, $"Threads must be at most 4 per core, {4 * cores} on this machine's {cores} cores");
+        var workers = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
+            new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, DataLoaderWorkers = (4 * cores) + 1 })).Fit(data));
+        StringAssert.Contains(workers.Message, $"DataLoaderWorkers must be at most 4 per core");
     }
 
     [TestMethod]
