@@ -65,6 +65,11 @@ public static class Cub200
 
             var (imageLine, imageFields) = images[id];
             var path = Path.GetFullPath(Path.Combine(root, "images", imageFields[0]));
+            if (!ImageFileChecks.IsInside(path, Path.Combine(root, "images")))
+            {
+                throw imageLine.Error($"image {id} is '{imageFields[0]}', which leads outside the images folder; every image must lie inside {Path.Combine(root, "images")}.");
+            }
+
             if (ImageFileChecks.CheckListed(path, imagesFile, imageLine.Number) is { } problem)
             {
                 report.SkipOrThrow(problem, options.SkipInvalidImages);

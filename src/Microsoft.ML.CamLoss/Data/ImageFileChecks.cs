@@ -3,6 +3,16 @@ namespace Microsoft.ML.CamLoss.Data;
 /// <summary>The checks a data set makes on its image files when it is loaded (cheap: one stat per file).</summary>
 internal static class ImageFileChecks
 {
+    /// <summary>
+    /// Whether <paramref name="fullPath"/> (already made absolute) lies inside <paramref name="folder"/>: a list file names
+    /// images relative to the data set's folder, and an entry such as <c>../../etc/passwd</c> must not reach outside it.
+    /// </summary>
+    public static bool IsInside(string fullPath, string folder)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return fullPath.StartsWith(root, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    }
+
     /// <summary>A problem with the image file at <paramref name="path"/> (missing, empty), or null.</summary>
     public static DatasetException? Check(string path)
     {

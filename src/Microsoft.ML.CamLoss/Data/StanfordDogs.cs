@@ -66,6 +66,11 @@ public static class StanfordDogs
                 }
 
                 var file = Path.GetFullPath(Path.Combine(images, files[i]));
+                if (!ImageFileChecks.IsInside(file, images))
+                {
+                    throw new DatasetException(path, $"entry {i + 1} ('{files[i]}') leads outside the Images folder; every image must lie inside {images}.");
+                }
+
                 if (ImageFileChecks.CheckListed(file, path, line: null, entry: $"entry {i + 1}") is { } problem)
                 {
                     report.SkipOrThrow(problem, options.SkipInvalidImages);

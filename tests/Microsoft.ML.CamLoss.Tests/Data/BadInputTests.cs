@@ -173,6 +173,21 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void PathLeavingTheDataFolder_Cub_RefusedNamingListLine()
+    {
+        using var temp = new TempFolder();
+        var root = SyntheticTrees.Cub(temp);
+        var outside = Path.Combine(temp.Path, "outside.jpg");
+        File.Copy(Path.Combine(root, "images", "002.Beta_Bird", "Beta_Bird_0003.jpg"), outside);   // a real image, so only the path check can refuse it
+        var list = Path.Combine(root, "images.txt");
+        var lines = File.ReadAllLines(list);
+        lines[2] = "3 ../../outside.jpg";
+        File.WriteAllLines(list, lines);
+        var error = Fails(() => Cub200.Load(root, DataSplit.All), list, "line 3", "../../outside.jpg", "leads outside the images folder");
+        Assert.AreEqual(3, error.Line);
+    }
+
+    [TestMethod]
     public void ListedButMissing_StanfordDogs_NamesMatFileAndEntry()
     {
         using var temp = new TempFolder();
