@@ -79,20 +79,21 @@ public static class Idx
     public static ImageDataset LoadFashionMnist(DataSplit split, string folder = DebianFashionMnistFolder) =>
         LoadMnistLayout(folder, split, FashionMnistClasses);
 
-    /// <summary>Reads an IDX file of unsigned bytes with <paramref name="rank"/> dimensions.</summary>
+    /// <summary>
+    /// Reads an IDX file of unsigned bytes with <paramref name="rank"/> dimensions, gzipped or not. The header is read
+    /// first and the data is read to exactly the size it declares (its dimensions multiplied, overflow-checked, at most
+    /// one array's worth): a gzip stream that inflates beyond that is refused after the declared bytes, not inflated
+    /// whole first.
+    /// </summary>
     internal static (int[] Dims, byte[] Data) ReadFile(string path, int rank)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
-            if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B)
-            {
-                using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                gzip.CopyTo(plain);
-                bytes = plain.ToArray();
-            }
+            var raw = File.ReadAllBytes(path);
+            using var stream = raw.Length >= 2 && raw[0] == 0x1F && raw[1] == 0x8B
+                ? (Stream)new GZipStream(new MemoryStream(raw), CompressionMode.Decompress)
+                : new MemoryStream(raw);
+            return ReadFile(path, rank, stream);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -102,42 +103,57 @@ public static class Idx
         {
             throw new DatasetException(path, $"the gzip stream is corrupt or truncated ({e.Message}).", innerException: e);
         }
+    }
 
-        var header = 4 + (4 * rank);
-        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
+    private static (int[] Dims, byte[] Data) ReadFile(string path, int rank, Stream stream)
+    {
+        var header = new byte[4 + (4 * rank)];
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read < 4 || header[0] != 0 || header[1] != 0)
         {
             throw new DatasetException(path, "is not an IDX file (it must start with the bytes 00 00).");
         }
 
-        if (bytes[2] != 0x08)
+        if (header[2] != 0x08)
         {
-            throw new DatasetException(path, $"holds elements of type 0x{bytes[2]:X2}; only unsigned bytes (0x08) are supported.");
+            throw new DatasetException(path, $"holds elements of type 0x{header[2]:X2}; only unsigned bytes (0x08) are supported.");
         }
 
-        if (bytes[3] != rank || bytes.Length < header)
+        if (header[3] != rank || read < header.Length)
         {
-            throw new DatasetException(path, $"has {bytes[3]} dimensions (magic 0x{BinaryPrimitives.ReadInt32BigEndian(bytes):X8}); expected {rank} (magic 0x{0x800 + rank:X8}).");
+            throw new DatasetException(path, $"has {header[3]} dimensions (magic 0x{BinaryPrimitives.ReadInt32BigEndian(header):X8}); expected {rank} (magic 0x{0x800 + rank:X8}).");
         }
 
         var dims = new int[rank];
-        var expected = 1L;
         for (var d = 0; d < rank; d++)
         {
-            dims[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + (4 * d)));
+            dims[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + (4 * d)));
             if (dims[d] < 0)
             {
                 throw new DatasetException(path, $"dimension {d} is {dims[d]}; sizes must not be negative.");
             }
-
-            expected *= dims[d];
         }
 
-        if (bytes.Length - header != expected)
+        var shape = string.Join(", ", dims);
+        var expected = dims.Contains(0) ? 0 : dims.Aggregate(1L, (n, d) => n <= Array.MaxLength ? n * d : n);   // stops growing once past the limit: no overflow
+        if (expected > Array.MaxLength)
         {
-            throw new DatasetException(path, $"the header says [{string.Join(", ", dims)}] = {expected} bytes of data but the file holds {bytes.Length - header}{(bytes.Length - header < expected ? " (truncated)" : string.Empty)}.");
+            throw new DatasetException(path, $"the header says [{shape}], more than {Array.MaxLength:N0} bytes of data, the most one IDX file can hold here; it is damaged or not an IDX file.");
         }
 
-        return (dims, bytes[header..]);
+        var data = new byte[expected];
+        var got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (got < expected)
+        {
+            throw new DatasetException(path, $"the header says [{shape}] = {expected} bytes of data but the file holds {got} (truncated).");
+        }
+
+        if (stream.ReadByte() >= 0)
+        {
+            throw new DatasetException(path, $"the header says [{shape}] = {expected} bytes of data but the file holds more; it is damaged or not an IDX file.");
+        }
+
+        return (dims, data);
     }
 
     private static string Find(string folder, string name)

@@ -312,6 +312,37 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void IdxBombs_HugeDimensionsOrGzipInflatingPastTheHeader_RefusedNamingTheFile()
+    {
+        using var temp = new TempFolder();
+        var labels = temp.Write("labels.idx", SyntheticTrees.Idx([1], [0], gzip: false));
+
+        // Dimensions whose product passes 2^64 (it used to wrap around and pass the size check).
+        var huge = SyntheticTrees.Idx([1, 1, 1], [0], gzip: false);
+        foreach (var d in new[] { 4, 8, 12 })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(huge.AsSpan(d), int.MaxValue);
+        }
+
+        var wrapped = temp.Write("huge.idx", huge);
+        Fails(() => Idx.Load(wrapped, labels), wrapped, $"[{int.MaxValue}, {int.MaxValue}, {int.MaxValue}]", "the most one IDX file can hold");
+
+        // A 1×4×4 header followed by 64 MB of zeros, gzipped to a few kB: refused after the 16 declared bytes, not inflated whole.
+        var plain = new byte[4 + 12 + (64 << 20)];
+        SyntheticTrees.Idx([1, 4, 4], new byte[16], gzip: false).CopyTo(plain, 0);
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        var bomb = temp.Write("bomb.idx.gz", packed.ToArray());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Fails(() => Idx.Load(bomb, labels), bomb, "[1, 4, 4] = 16 bytes of data but the file holds more");
+        Assert.IsLessThan(32L << 20, GC.GetAllocatedBytesForCurrentThread() - before, "the reader stops after the declared bytes instead of inflating 64 MB");
+    }
+
+    [TestMethod]
     public void MalformedMat_NotMatlab_Truncated_BadZlib_MissingVariable()
     {
         using var temp = new TempFolder();
