@@ -98,6 +98,9 @@ public sealed class MatFile
             : throw new DatasetException(Path, $"element {i + 1} of the cell array '{name}' is a {c.GetType().Name}, not a char array."))];
     }
 
+    /// <summary>The most bytes one compressed element may inflate to: 256 MiB (Stanford Dogs' lists inflate to a few MB).</summary>
+    public const int MaxInflatedBytes = 256 << 20;
+
     /// <summary>A numeric array (e.g. <c>labels</c>) as its values, column-major.</summary>
     public double[] GetNumbers(string name) => [.. Get<MatNumericArray>(name).Values];
 
@@ -349,18 +352,40 @@ public sealed class MatFile
             return values;
         }
 
+        /// <summary>
+        /// Inflates a compressed element to exactly the size its inner tag declares (8 bytes of tag plus the data), at
+        /// most <see cref="MaxInflatedBytes"/>: a zlib stream that would inflate further is not inflated whole first.
+        /// </summary>
         private byte[] Inflate((int Start, int Length) data)
         {
+            var at = data.Start - 8;
             try
             {
                 using var z = new ZLibStream(new MemoryStream(bytes, data.Start, data.Length), CompressionMode.Decompress);
-                using var output = new MemoryStream();
-                z.CopyTo(output);
-                return output.ToArray();
+                var tag = new byte[8];
+                if (z.ReadAtLeast(tag, tag.Length, throwOnEndOfStream: false) < tag.Length)
+                {
+                    throw new DatasetException(name, $"the compressed element at byte {at} inflates to less than one tag (truncated).");
+                }
+
+                var first = littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(tag) : BinaryPrimitives.ReadUInt32BigEndian(tag);
+                var declared = littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(tag.AsSpan(4)) : BinaryPrimitives.ReadUInt32BigEndian(tag.AsSpan(4));
+                var total = (first >> 16) != 0 ? 8L : 8L + declared;   // a small element packs its data into the tag
+                if (total > MaxInflatedBytes)
+                {
+                    throw new DatasetException(name, $"the compressed element at byte {at} declares {total:N0} bytes, more than the {MaxInflatedBytes:N0} this reader inflates; the file is damaged or not a list file.");
+                }
+
+                var inflated = new byte[total];
+                tag.CopyTo(inflated, 0);
+                var got = 8 + z.ReadAtLeast(inflated.AsSpan(8), (int)total - 8, throwOnEndOfStream: false);
+                return got == total
+                    ? inflated
+                    : throw new DatasetException(name, $"the compressed element at byte {at} declares {total:N0} bytes but inflates to {got:N0} (truncated).");
             }
             catch (InvalidDataException e)
             {
-                throw new DatasetException(name, $"the compressed element at byte {data.Start - 8} is not valid zlib data ({e.Message}).", innerException: e);
+                throw new DatasetException(name, $"the compressed element at byte {at} is not valid zlib data ({e.Message}).", innerException: e);
             }
         }
 

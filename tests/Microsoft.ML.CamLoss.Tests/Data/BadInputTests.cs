@@ -371,6 +371,29 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void MatBomb_CompressedElementDeclaringGigabytes_RefusedBeforeInflating()
+    {
+        using var temp = new TempFolder();
+        var header = File.ReadAllBytes(SyntheticTrees.MatFixture("compressed", "train_list.mat"))[..128];   // text, version, "IM"
+        var inner = new byte[8 + (1 << 20)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(inner, 14);                 // miMATRIX
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(inner.AsSpan(4), 0x7FFF_FFF0); // declares 2 GB
+        using var packed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            z.Write(inner);
+        }
+
+        var element = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(element, 15);                   // miCOMPRESSED
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(element.AsSpan(4), (uint)packed.Length);
+        var bomb = temp.Write("bomb.mat", [.. header, .. element, .. packed.ToArray()]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Fails(() => MatFile.Read(bomb), bomb, "declares 2,147,483,640 bytes", "more than the 268,435,456 this reader inflates");
+        Assert.IsLessThan(16L << 20, GC.GetAllocatedBytesForCurrentThread() - before, "refused from the inner tag, nothing inflated");
+    }
+
+    [TestMethod]
     public void MalformedMat_AsStanfordDogsList_NamesTheList()
     {
         using var temp = new TempFolder();
