@@ -96,7 +96,7 @@ internal sealed class FewShotCommand : CliCommand
             return ExitCodes.Cancelled;
         }
 
-        using (run.Model)
+        using (run)
         {
             // Written with the model, not at the start: a resumed run draws the same split again from the run's seed.
             var splitPath = SplitPath(run.Output);

@@ -1,11 +1,12 @@
 using Microsoft.ML.CamLoss.Cli.Data;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
 using Spectre.Console;
 
 namespace Microsoft.ML.CamLoss.Cli.Training;
 
-/// <summary>A model a <see cref="TrainingSession"/> trained and saved, and where it came from.</summary>
+/// <summary>A model a <see cref="TrainingSession"/> trained and saved, and where it came from; disposing it disposes the model and releases the run folder.</summary>
 /// <param name="Model">The model (the caller disposes it).</param>
 /// <param name="Context">The seeded context it was trained in.</param>
 /// <param name="Source">The data set.</param>
@@ -15,5 +16,15 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// <param name="Folder">The run folder.</param>
 /// <param name="Output">The model file written.</param>
 /// <param name="Console">Where to write results.</param>
+/// <param name="Hold">The run folder's lock, held until the command has written everything.</param>
 internal sealed record TrainedRun(
-    ImageClassificationModel Model, CamLossContext Context, DataSource Source, ImageDatasetOptions LoaderOptions, int TrainCount, int Seed, RunFolder Folder, string Output, IAnsiConsole Console);
+    ImageClassificationModel Model, CamLossContext Context, DataSource Source, ImageDatasetOptions LoaderOptions, int TrainCount, int Seed, RunFolder Folder, string Output, IAnsiConsole Console,
+    RunFolderLock Hold) : IDisposable
+{
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Model.Dispose();
+        Hold.Dispose();
+    }
+}

@@ -65,7 +65,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
             return ExitCodes.Cancelled;
         }
 
-        using (run.Model)
+        using (run)
         {
             MulticlassClassificationMetrics? metrics = null;
             var testCount = 0;
@@ -123,48 +123,60 @@ internal sealed class TrainingSession(bool outputRequired = true)
             options.ValidationSet = validation;
         }
 
-        folder.Prepare(resume, _run.Overwrite(parse));
-        if (!resume)
-        {
-            folder.WriteRunInfo(parse.CommandResult.Command.Name, parse.Tokens.Select(t => t.Value), seed);
-        }
-
-        options.CheckpointDirectory = folder.Folder;
-        var ml = new CamLossContext(seed, new TextWriterLogger(context.Stderr, context.Verbose ? LogLevel.Information : LogLevel.Warning));
-        var trainer = createTrainer(ml);
-        var pipeline = _preprocessing.Build(parse, ml, architecture, source.IsGrayscale).Append(trainer);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-
-        var console = Consoles.Create(context);
-        console.WriteLine($"{(resume ? "Resuming" : "Training")} {trainer.Name} {architecture} on {train.Count} images of {train.Classes.Count} classes ({source.Description}: {source.Root})");
-        console.WriteLine($"Run folder: {folder.Folder} (seed {seed})");
-        context.CancellationToken.ThrowIfCancellationRequested();
-        ITrainingDisplay display = context.Interactive ? new SpectreTrainingDisplay(console) : new LineTrainingDisplay(context.Stdout);
-        ImageClassificationModel model;
+        // Held from before anything in the folder is touched (--overwrite deletes files) until the command has written
+        // everything: a second run on the same folder is refused, naming this process (issue 19).
+        var hold = RunFolderLock.Acquire(folder.Folder);
         try
         {
-            model = display.Run(progress => resume
-                ? pipeline.Resume(folder.Checkpoint, train, progress, context.CancellationToken)
-                : pipeline.Fit(train, progress, context.CancellationToken));
-        }
-        catch (OperationCanceledException e) when (context.CancellationToken.IsCancellationRequested)
-        {
-            context.Stderr.WriteLine($"{CamlossApp.Name} {parse.CommandResult.Command.Name}: stopped: {e.Message.TrimEnd('.')}; to continue, run the same command with --resume");
-            return null;
-        }
+            folder.Prepare(resume, _run.Overwrite(parse));
+            if (!resume)
+            {
+                folder.WriteRunInfo(parse.CommandResult.Command.Name, parse.Tokens.Select(t => t.Value), seed);
+            }
 
-        try
-        {
-            model.Save(output);
+            options.CheckpointDirectory = folder.Folder;
+            var ml = new CamLossContext(seed, new TextWriterLogger(context.Stderr, context.Verbose ? LogLevel.Information : LogLevel.Warning));
+            var trainer = createTrainer(ml);
+            var pipeline = _preprocessing.Build(parse, ml, architecture, source.IsGrayscale).Append(trainer);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+
+            var console = Consoles.Create(context);
+            console.WriteLine($"{(resume ? "Resuming" : "Training")} {trainer.Name} {architecture} on {train.Count} images of {train.Classes.Count} classes ({source.Description}: {source.Root})");
+            console.WriteLine($"Run folder: {folder.Folder} (seed {seed})");
+            context.CancellationToken.ThrowIfCancellationRequested();
+            ITrainingDisplay display = context.Interactive ? new SpectreTrainingDisplay(console) : new LineTrainingDisplay(context.Stdout);
+            ImageClassificationModel model;
+            try
+            {
+                model = display.Run(progress => resume
+                    ? pipeline.Resume(folder.Checkpoint, train, progress, context.CancellationToken)
+                    : pipeline.Fit(train, progress, context.CancellationToken));
+            }
+            catch (OperationCanceledException e) when (context.CancellationToken.IsCancellationRequested)
+            {
+                context.Stderr.WriteLine($"{CamlossApp.Name} {parse.CommandResult.Command.Name}: stopped: {e.Message.TrimEnd('.')}; to continue, run the same command with --resume");
+                hold.Dispose();
+                return null;
+            }
+
+            try
+            {
+                model.Save(output);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+
+            console.WriteLine($"Saved {output} ({model})");
+            return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console, hold);
         }
         catch
         {
-            model.Dispose();
+            hold.Dispose();
             throw;
         }
-
-        console.WriteLine($"Saved {output} ({model})");
-        return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console);
     }
 
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>

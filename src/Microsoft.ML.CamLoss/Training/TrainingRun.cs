@@ -41,6 +41,7 @@ internal sealed partial class TrainingRun : IDisposable
     private readonly EarlyStopping? _earlyStopping;
     private readonly List<EpochSummary> _history = [];
     private readonly RunLog? _log;
+    private readonly RunFolderLock? _folderLock;
     private readonly PrecisionChoice _precision;
     private readonly LossScaler? _scaler;
     private (int Epoch, int Step) _position;
@@ -104,7 +105,7 @@ internal sealed partial class TrainingRun : IDisposable
             _earlyStopping = _options.EarlyStopping is { } early ? new EarlyStopping(early) : null;
             if (_options.CheckpointDirectory is { } directory)
             {
-                Directory.CreateDirectory(directory);
+                _folderLock = RunFolderLock.Acquire(directory);
                 _log = new RunLog(Path.Combine(directory, RunLog.FileName));
             }
         }
@@ -163,6 +164,7 @@ internal sealed partial class TrainingRun : IDisposable
         _objective?.Dispose();
         _optimizer?.Dispose();
         _log?.Dispose();
+        _folderLock?.Dispose();
         DisposeBestWeights();
         if (!_networkOwnedByModel)
         {

@@ -167,6 +167,49 @@ public sealed class TrainCommandTests
     }
 
     [TestMethod]
+    public void Run_TrainWhileAnotherRunHoldsTheFolder_RefusedBeforeTouchingIt_EvenWithOverwrite()
+    {
+        var data = SharedData.Require("flowers12/test");
+        var model = Path.Combine(_directory, "flowers.camloss");
+        var folder = Path.Combine(_directory, "flowers.run");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "checkpoint.camloss-ckpt"), "the other run's checkpoint");
+
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        Task other;
+        using (ExecutionContext.SuppressFlow())
+        {
+            other = Task.Factory.StartNew(
+                () =>
+                {
+                    using var hold = RunFolderLock.Acquire(folder);   // another run, training there
+                    started.Set();
+                    release.Wait();
+                },
+                TaskCreationOptions.LongRunning);
+        }
+
+        started.Wait();
+        try
+        {
+            foreach (var extra in new[] { Array.Empty<string>(), ["--overwrite"] })
+            {
+                CliRun.Of(["train", "--data", data, "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--output", model, .. extra])
+                    .AssertOneLineError(ExitCodes.Failure, $"The run folder '{folder}' is in use by another training run");
+            }
+
+            Assert.AreEqual("the other run's checkpoint", File.ReadAllText(Path.Combine(folder, "checkpoint.camloss-ckpt")), "--overwrite deleted nothing");
+            Assert.IsFalse(File.Exists(model));
+        }
+        finally
+        {
+            release.Set();
+            other.GetAwaiter().GetResult();
+        }
+    }
+
+    [TestMethod]
     [DataRow("auto", "fp32", false)]
     [DataRow("bf16", "bf16", true)]
     public void Run_TrainPrecisionOnACpuWithoutBf16_SaysWhichAndWarnsForBf16(string requested, string used, bool warns)
