@@ -135,7 +135,47 @@ internal sealed class TrainerOptions
         {
             throw new CliException("--early-stopping-metric, --early-stopping-min-delta and --keep-last-weights need --early-stopping PATIENCE", ExitCodes.Usage);
         }
+
+        CheckRanges(options);
     }
+
+    /// <summary>The library's range checks, their messages in the command line's words: "--epochs must be at least 1; got 0", exit code 2.</summary>
+    private static void CheckRanges(ImageClassificationTrainerOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e) when (e.ParamName is { } name && Flags.TryGetValue(name, out var flag))
+        {
+            var message = ErrorReport.OneLine(e);
+            throw new CliException(message.StartsWith(name, StringComparison.Ordinal) ? flag + message[name.Length..].TrimEnd('.') : message, ExitCodes.Usage);
+        }
+        catch (ArgumentException)
+        {
+            // A check that needs the data (early stopping without validation data: the data set's val/ folder may supply
+            // it) runs again when training starts, when the data is known.
+        }
+    }
+
+    /// <summary>The option each flag sets, by the option's name in the library.</summary>
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    {
+        [nameof(ImageClassificationTrainerOptions.Epochs)] = "--epochs",
+        [nameof(ImageClassificationTrainerOptions.BatchSize)] = "--batch-size",
+        [nameof(ImageClassificationTrainerOptions.LearningRate)] = "--lr",
+        [nameof(ImageClassificationTrainerOptions.WarmupEpochs)] = "--warmup-epochs",
+        [nameof(ImageClassificationTrainerOptions.Momentum)] = "--momentum",
+        [nameof(ImageClassificationTrainerOptions.Nesterov)] = "--nesterov",
+        [nameof(ImageClassificationTrainerOptions.WeightDecay)] = "--weight-decay",
+        [nameof(ImageClassificationTrainerOptions.HeadLearningRateMultiplier)] = "--head-lr-multiplier",
+        [nameof(ImageClassificationTrainerOptions.ValidationFraction)] = "--validation-fraction",
+        [nameof(ImageClassificationTrainerOptions.Threads)] = "--threads",
+        [nameof(ImageClassificationTrainerOptions.DataLoaderWorkers)] = "--workers",
+        [nameof(ImageClassificationTrainerOptions.ProgressInterval)] = "--progress-interval",
+        ["EarlyStopping.Patience"] = "--early-stopping",
+        ["EarlyStopping.MinDelta"] = "--early-stopping-min-delta",
+    };
 
     /// <summary>Whether <c>--validation-fraction</c> was given (then a data set's own val/ folder is not used).</summary>
     public bool HasValidationFraction(ParseResult parse) => parse.GetValue(_validationFraction) is not null;

@@ -136,4 +136,11 @@ public partial class ImageClassificationTrainerOptions
 
     /// <summary>Steps between progress reports within an epoch; default 10 (one more comes at every epoch end).</summary>
     public int ProgressInterval = 10;
+
+    /// <summary>
+    /// Checks every option against its allowed range, as training does when it starts: call it to find a bad value before
+    /// loading the data. The exception's <see cref="ArgumentException.ParamName"/> is the option's name.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of its range (an <see cref="ArgumentOutOfRangeException"/>) or contradicts another.</exception>
+    public void Validate() => TrainingOptionChecks.Validate(this);
 }

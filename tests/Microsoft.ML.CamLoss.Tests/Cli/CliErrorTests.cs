@@ -47,6 +47,15 @@ public sealed class CliErrorTests
             .AssertOneLineError(ExitCodes.Usage, "unknown precision 'half'", "auto, fp32, bf16, fp16");
 
     [TestMethod]
+    [DataRow("--epochs", "0", "--epochs must be at least 1; got 0")]
+    [DataRow("--lr", "-1", "--lr must be a finite value ≥ 0; got -1")]
+    [DataRow("--threads", "100000", "--threads must be at most 4 per core")]
+    [DataRow("--workers", "-1", "--workers must be ≥ 0; got -1")]
+    public void Run_OptionOutOfRange_UsageErrorNamingTheFlag(string flag, string value, string expected) =>
+        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.camloss"), flag, value)
+            .AssertOneLineError(ExitCodes.Usage, expected);
+
+    [TestMethod]
     public void Run_UnknownFormat_FailsListingTheFormats() =>
         CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
             .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");
