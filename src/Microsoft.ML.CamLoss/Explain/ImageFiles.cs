@@ -46,20 +46,7 @@ public static class ImageFiles
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = EncodePng(image);
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        Serialization.AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Encodes the pixels as an opaque 8-bit RGBA (colour) or grey (one channel) pixmap; Skia writes opaque RGBA as RGB.</summary>

@@ -169,20 +169,7 @@ public static class TrainingReport
 
     private static void WriteAtomically(string path, string text)
     {
-        var folder = Path.GetDirectoryName(path) ?? ".";
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Serialization.AtomicFile.WriteAllText(path, text);
     }
 }

@@ -77,22 +77,7 @@ public static class ModelArchive
             }
         }
 
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16))
-            {
-                ModelArchiveWriter.Write(file, kind, manifest, tensorEntries, byteEntries);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, file => ModelArchiveWriter.Write(file, kind, manifest, tensorEntries, byteEntries));
     }
 
     /// <summary>

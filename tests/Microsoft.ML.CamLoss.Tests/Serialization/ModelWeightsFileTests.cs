@@ -24,7 +24,7 @@ public sealed class ModelWeightsFileTests
         });
 
         Assert.AreEqual(live, Tensor.TotalCount);
-        Assert.IsEmpty(Directory.GetFiles(Path.GetDirectoryName(path)!, "roundtrip.camlossweights.*.tmp"), "no temporary file is left behind");
+        Assert.IsEmpty(Directory.GetFiles(Path.GetDirectoryName(path)!, ".roundtrip.camlossweights.*.tmp"), "no temporary file is left behind");
     }
 
     [TestMethod]
