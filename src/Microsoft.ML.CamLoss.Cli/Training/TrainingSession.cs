@@ -59,7 +59,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
     /// <returns>The exit code.</returns>
     public int Run(ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<CamLossContext, ImageClassificationTrainer> createTrainer)
     {
-        var run = Train(parse, context, architecture, options, createTrainer, (source, loaderOptions, _) => source.Load(DataSplit.Train, loaderOptions), useValidationFolder: true);
+        var run = Train(parse, context, architecture, options, createTrainer, LoadTrainCheckingTest, useValidationFolder: true);
         if (run is null)
         {
             return ExitCodes.Cancelled;
@@ -177,6 +177,29 @@ internal sealed class TrainingSession(bool outputRequired = true)
             hold.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The training split, after checking that every class of the test split (when there is one) is among its classes:
+    /// a test class the model cannot know would otherwise stop the command only after the whole training.
+    /// </summary>
+    private static ImageDataset LoadTrainCheckingTest(DataSource source, ImageDatasetOptions loaderOptions, int seed)
+    {
+        _ = seed;
+        var train = source.Load(DataSplit.Train, loaderOptions);
+        if (source.HasTestSplit)
+        {
+            var test = source.Load(DataSplit.Test, loaderOptions);
+            var unknown = test.Classes.Where(c => train.Classes.IndexOf(c) < 0).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new CliException(
+                    $"the test split of {source.Root} has {unknown.Count} class(es) the training split lacks ({string.Join(", ", unknown.Take(5).Select(c => $"'{c}'"))}{(unknown.Count > 5 ? ", …" : string.Empty)}); " +
+                    "add training images of them, or remove them from the test split");
+            }
+        }
+
+        return train;
     }
 
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>

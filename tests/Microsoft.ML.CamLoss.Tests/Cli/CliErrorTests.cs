@@ -56,6 +56,17 @@ public sealed class CliErrorTests
             .AssertOneLineError(ExitCodes.Usage, expected);
 
     [TestMethod]
+    public void Run_TrainWithAClassOnlyInTheTestSplit_RefusedBeforeTraining()
+    {
+        using var temp = new Data.TempFolder();
+        Data.SyntheticTrees.ImageFolder(temp, "flowers/train", 3, "daisy", "rose");
+        Data.SyntheticTrees.ImageFolder(temp, "flowers/test", 2, "daisy", "rose", "tulip");
+        var run = CliRun.Of("train", "--data", Path.Combine(temp.Path, "flowers"), "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--output", Path.Combine(_directory, "m.camloss"));
+        run.AssertOneLineError(ExitCodes.Failure, "has 1 class(es) the training split lacks ('tulip')", "remove them from the test split");
+        Assert.DoesNotContain("Training", run.Stdout, "refused before training starts");
+    }
+
+    [TestMethod]
     public void Run_UnknownFormat_FailsListingTheFormats() =>
         CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
             .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");
