@@ -188,9 +188,9 @@ internal sealed partial class TrainingRun
         throw new TrainingDivergedException(
             $"Training stopped: the loss became {terms[0].Value} at epoch {epoch + 1} (0-based {epoch}), step {step + 1} of {StepsPerEpoch} " +
             $"({string.Join(", ", terms.Skip(1).Select(t => $"{t.Key} {t.Value}"))}); that step did not change the weights. " +
-            (checkpoint is null
-                ? "No checkpoint was written (set CheckpointDirectory to keep one). "
-                : $"The last good checkpoint is '{checkpoint}' (after epoch {_position.Epoch}). ") +
+            (checkpoint is not null ? $"The last good checkpoint is '{checkpoint}' (after epoch {_position.Epoch}). "
+                : _options.CheckpointDirectory is null ? "No checkpoint was written (set CheckpointDirectory to keep one). "
+                : "It diverged before the first epoch ended, so there is no checkpoint to go back to. ") +
             "Lower the learning rate, use warm-up, or look for images with NaN or extreme values" +
             (_precision.Precision == TrainingPrecision.Fp16 ? " (in fp16, activations beyond ±65504 overflow: try Precision = Bf16 or Fp32)." : "."),
             epoch, step + 1, checkpoint);

@@ -136,6 +136,18 @@ public sealed class BadInputTests
         Assert.AreEqual(1, checkpoint.Manifest["position"]!["epoch"]!.GetValue<int>());
     }
 
+    [TestMethod]
+    public void Fit_LossNaNInTheFirstEpochWithACheckpointDirectory_SaysThereIsNoCheckpointYet()
+    {
+        var (ml, data) = Flowers();
+        var preprocessing = Preprocessing(ml).Append(new NaNAfter(0));
+        var trainer = Trainer(ml, o => o.CheckpointDirectory = Path.Combine(_directory, "first"));
+        var error = Assert.ThrowsExactly<TrainingDivergedException>(() => trainer.Fit(data, preprocessing));
+        StringAssert.Contains(error.Message, "It diverged before the first epoch ended, so there is no checkpoint to go back to.");
+        Assert.DoesNotContain("set CheckpointDirectory", error.Message, "the directory is set: the advice would be wrong");
+        Assert.IsNull(error.CheckpointPath);
+    }
+
     private static (CamLossContext Ml, ImageDataset Data) Flowers()
     {
         var ml = new CamLossContext(seed: 3);
