@@ -45,9 +45,9 @@ internal sealed class PredictCommand : CliCommand
             throw new CliException($"--opacity must be between 0 and 1; got {Invariant.Format(opacity)}", ExitCodes.Usage);
         }
 
-        if (images.FirstOrDefault(i => !File.Exists(i)) is { } missing)
+        if (images.Select(i => (Path: i, Kind: PathKinds.Of(i))).FirstOrDefault(i => i.Kind != PathKind.File) is { Path: { } bad, Kind: var badKind })
         {
-            throw new CliException($"image file '{missing}' does not exist");
+            throw new CliException("image " + PathKinds.Describe(bad, badKind, "predict takes image files"));
         }
 
         var ml = new CamLossContext(seed: 0);

@@ -22,9 +22,9 @@ internal sealed class ReportCommand : CliCommand
     public override int Execute(ParseResult parse, CliContext context)
     {
         var runDir = Path.GetFullPath(parse.GetRequiredValue(_runDir));
-        if (!Directory.Exists(runDir))
+        if (PathKinds.Of(runDir) is var kind && kind != PathKind.Folder)
         {
-            throw new CliException($"run folder '{runDir}' does not exist");
+            throw new CliException("run folder " + PathKinds.Describe(runDir, kind, "give the run folder of a training (the model's NAME.run/, or its --run-dir)"));
         }
 
         if (!File.Exists(Path.Combine(runDir, "training.jsonl")))

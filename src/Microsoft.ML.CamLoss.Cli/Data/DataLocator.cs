@@ -22,14 +22,9 @@ internal static class DataLocator
     public static DataSource Open(string path, DataFormat format)
     {
         var root = Path.GetFullPath(path);
-        if (File.Exists(root))
+        if (PathKinds.Of(root) is var kind && kind != PathKind.Folder)
         {
-            throw new CliException($"data path '{path}' is a file; --data takes the data set's folder");
-        }
-
-        if (!Directory.Exists(root))
-        {
-            throw new CliException($"data folder '{path}' does not exist");
+            throw new CliException("data path " + PathKinds.Describe(path, kind, "--data takes the data set's folder"));
         }
 
         var detected = format == DataFormat.Auto

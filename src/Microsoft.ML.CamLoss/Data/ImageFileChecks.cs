@@ -17,7 +17,8 @@ internal static class ImageFileChecks
     public static DatasetException? Check(string path)
     {
         var info = new FileInfo(path);
-        return !info.Exists ? new DatasetException(path, "the image file does not exist.")
+        return Directory.Exists(path) ? new DatasetException(path, "is a folder, not an image file.")
+            : !info.Exists ? new DatasetException(path, "the image file does not exist.")
             : info.Length == 0 ? new DatasetException(path, "the image file is empty (0 bytes).")
             : null;
     }

@@ -72,6 +72,10 @@ public abstract class ImageSource
             {
                 throw new DatasetException(path, "the image file does not exist.", innerException: e);
             }
+            catch (UnauthorizedAccessException e) when (Directory.Exists(path))
+            {
+                throw new DatasetException(path, "is a folder, not an image file.", innerException: e);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new DatasetException(path, $"the image file cannot be read ({e.Message}).", innerException: e);

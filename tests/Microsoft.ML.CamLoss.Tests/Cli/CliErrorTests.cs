@@ -67,6 +67,17 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
+    public void Run_WrongKindOfPath_SaysWhatItIs()
+    {
+        var loop = Path.Combine(_directory, "loop");
+        File.CreateSymbolicLink(loop, loop);   // a link to itself
+        CliRun.Of("train", "--data", loop, "--output", Path.Combine(_directory, "m.camloss"))
+            .AssertOneLineError(ExitCodes.Failure, $"data path '{loop}' is a symbolic link that reaches nothing (a loop or a missing target)");
+        CliRun.Of("report", Image).AssertOneLineError(ExitCodes.Failure, $"run folder '{Path.GetFullPath(Image)}' is a file", "give the run folder of a training");
+        CliRun.Of("predict", "--model", Image, _directory).AssertOneLineError(ExitCodes.Failure, $"image '{_directory}' is a folder; predict takes image files");
+    }
+
+    [TestMethod]
     public void Run_UnknownFormat_FailsListingTheFormats() =>
         CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
             .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");
