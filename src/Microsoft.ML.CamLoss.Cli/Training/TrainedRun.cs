@@ -17,9 +17,10 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// <param name="Output">The model file written.</param>
 /// <param name="Console">Where to write results.</param>
 /// <param name="Hold">The run folder's lock, held until the command has written everything.</param>
+/// <param name="TrainSkips">The training images <c>--skip-invalid-images</c> left out (listing and training).</param>
 internal sealed record TrainedRun(
     ImageClassificationModel Model, CamLossContext Context, DataSource Source, ImageDatasetOptions LoaderOptions, int TrainCount, int Seed, RunFolder Folder, string Output, IAnsiConsole Console,
-    RunFolderLock Hold) : IDisposable
+    RunFolderLock Hold, SkipReport TrainSkips) : IDisposable
 {
     /// <inheritdoc/>
     public void Dispose()

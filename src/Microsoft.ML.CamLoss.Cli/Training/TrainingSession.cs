@@ -72,16 +72,20 @@ internal sealed class TrainingSession(bool outputRequired = true)
             if (run.Source.HasTestSplit)
             {
                 var test = run.Source.Load(DataSplit.Test, run.LoaderOptions);
-                testCount = test.Count;
                 metrics = run.Context.MulticlassClassification.Evaluate(run.Model.Transform(test));
-                RunFolder.Write(run.Folder.Evaluation, metrics.ToJson());
-                MetricsWriter.Write(run.Console, metrics, test.Count, $"Test split: {test.Count} images");
+                testCount = ScoredCount(metrics);
+                var evaluation = metrics.ToJson();
+                evaluation["skippedImages"] = Skipped(test.SkipReport);
+                RunFolder.Write(run.Folder.Evaluation, evaluation);
+                MetricsWriter.Write(run.Console, metrics, testCount, $"Test split: {testCount} images");
+                ReportSkips(run.Console, "test", test.SkipReport);
             }
             else
             {
                 run.Console.WriteLine($"No test split in {run.Source.Root}: the model was not evaluated (camloss evaluate --model {run.Output} --data DIR scores it on other data).");
             }
 
+            ReportSkips(run.Console, "training", run.TrainSkips);
             RunFolder.Write(run.Folder.ModelInfo, ModelInfo(run, testCount, metrics));
         }
 
@@ -170,7 +174,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
             }
 
             console.WriteLine($"Saved {output} ({model})");
-            return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console, hold);
+            return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console, hold, train.SkipReport);
         }
         catch
         {
@@ -202,6 +206,27 @@ internal sealed class TrainingSession(bool outputRequired = true)
         return train;
     }
 
+    /// <summary>The images the metrics counted (the confusion matrix's total: images skipped while scoring are not in it).</summary>
+    private static int ScoredCount(MulticlassClassificationMetrics metrics)
+    {
+        var matrix = metrics.ConfusionMatrix;
+        var classes = Enumerable.Range(0, matrix.NumberOfClasses);
+        return (int)classes.Sum(truth => classes.Sum(predicted => matrix.GetCount(truth, predicted)));
+    }
+
+    /// <summary>Says how many images <c>--skip-invalid-images</c> left out of <paramref name="part"/>, and the first few with their reasons.</summary>
+    private static void ReportSkips(IAnsiConsole console, string part, SkipReport skips)
+    {
+        if (skips.Count > 0)
+        {
+            var first = skips.Items.Take(3).Select(s => s.ToString());
+            console.WriteLine($"Skipped {skips.Count} invalid {part} image(s) (--skip-invalid-images): {string.Join("; ", first)}{(skips.Count > 3 ? "; …" : string.Empty)} (all in the run folder's model.json / evaluation.json)");
+        }
+    }
+
+    private static JsonArray Skipped(SkipReport skips) =>
+        [.. skips.Items.Select(s => new JsonObject { ["file"] = s.FilePath, ["line"] = s.Line, ["reason"] = s.Reason })];
+
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>
     public static JsonObject ModelInfo(TrainedRun run, int testCount, MulticlassClassificationMetrics? metrics) => new()
     {
@@ -214,6 +239,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
         ["data"] = run.Source.Root,
         ["format"] = EnumNames.Of(run.Source.Format),
         ["trainImages"] = run.TrainCount,
+        ["skippedTrainImages"] = Skipped(run.TrainSkips),
         ["testImages"] = metrics is null ? null : testCount,
         ["epochs"] = run.Model.History.Count,
         ["seed"] = run.Seed,

@@ -78,6 +78,26 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
+    public void Run_TrainSkippingInvalidImages_SaysWhichAndCountsConsistently()
+    {
+        using var temp = new Data.TempFolder();
+        var root = Path.Combine(temp.Path, "flowers");
+        Data.SyntheticTrees.ImageFolder(temp, "flowers/train", 4, "daisy", "rose");
+        Data.SyntheticTrees.ImageFolder(temp, "flowers/test", 2, "daisy", "rose");
+        var broken = temp.Write("flowers/train/rose/broken.jpg", [.. Data.FixtureImages.Jpeg[..200]]);   // a truncated JPEG: found when decoded
+        var output = Path.Combine(_directory, "m.camloss");
+        var run = CliRun.Of("train", "--data", root, "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--batch-size", "4", "--skip-invalid-images", "--output", output);
+
+        Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Stderr);
+        Assert.Contains($"Skipped 1 invalid training image(s) (--skip-invalid-images): {broken}", run.Stdout.Replace("\n", string.Empty), "the console wraps long lines");
+        var info = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "m.run", "model.json")))!;
+        Assert.AreEqual(broken, info["skippedTrainImages"]![0]!["file"]!.GetValue<string>());
+        var evaluation = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "m.run", "evaluation.json")))!;
+        Assert.IsEmpty(evaluation["skippedImages"]!.AsArray());
+        Assert.AreEqual(4, info["testImages"]!.GetValue<int>(), "the test count is the images scored");
+    }
+
+    [TestMethod]
     public void Run_UnknownFormat_FailsListingTheFormats() =>
         CliRun.Of("evaluate", "--data", _directory, "--model", Image, "--format", "tfrecord")
             .AssertOneLineError(ExitCodes.Usage, "unknown format 'tfrecord'", "auto, imagefolder, cub, dogs, cifar, idx");
