@@ -4,6 +4,7 @@ using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Cli.Training;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -53,6 +54,9 @@ internal sealed class DistillCommand : CliCommand
                 throw new CliException($"teacher file '{teacher}' does not exist");
             case ModelFileKind.PyTorchCheckpoint when teacherArchitecture is null:
                 throw new CliException($"teacher '{teacher}' is a PyTorch checkpoint, which does not record its architecture; pass --teacher-arch (e.g. --teacher-arch resnet56)", ExitCodes.Usage);
+            case ModelFileKind.Other when teacherArchitecture is null:
+                new CamLossContext(seed: 0).Model.Load(teacher).Dispose();   // a damaged or foreign file: the loader's account of what it is, before any training
+                break;
         }
 
         var options = new CcmDistillationTrainer.Options

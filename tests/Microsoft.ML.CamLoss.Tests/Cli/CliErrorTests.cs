@@ -131,6 +131,9 @@ public sealed class CliErrorTests
         var model = Path.Combine(_directory, "truncated.camloss");
         File.WriteAllBytes(model, [(byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0]);
         CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model);
+        var distill = CliRun.Of("distill", "--teacher", model, "--student-arch", "resnet8", "--data", _directory, "--output", Path.Combine(_directory, "student.camloss"));
+        distill.AssertOneLineError(ExitCodes.Failure, model);
+        Assert.DoesNotContain("PyTorch checkpoint", distill.Stderr, "a truncated model is not called a PyTorch checkpoint");
     }
 
     [TestMethod]
