@@ -167,26 +167,10 @@ public sealed class HostileInputTests
     private static void Chunk(List<byte> png, byte[] typeAndData)
     {
         var length = typeAndData.Length - 4;
-        var crc = Crc32(typeAndData);
+        var crc = CamLoss.Serialization.Crc32.Compute(typeAndData);   // PNG uses zip's CRC-32
         png.AddRange([(byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length]);
         png.AddRange(typeAndData);
         png.AddRange([(byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc]);
-    }
-
-    /// <summary>PNG's CRC-32 (polynomial 0xEDB88320), bit by bit.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFF_FFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB8_8320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     private static void IdxFolder(string folder, byte[] images, bool gzip = true)
