@@ -15,4 +15,7 @@ internal sealed record PickleGlobal(string FullName, Func<IReadOnlyList<object?>
 
     /// <summary>For a supported storage class, its element type; null otherwise.</summary>
     public ScalarType? StorageDType { get; init; }
+
+    /// <summary>The global's Python name, as messages show it (not the record's fields).</summary>
+    public override string ToString() => FullName;
 }

@@ -86,9 +86,13 @@ public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple
     /// <summary>Replaces an item; only while the reader turns tensor records into tensors.</summary>
     internal void SetItem(int index, object? value) => _items[index] = value;
 
+    /// <summary>One pickled value as a message shows it (Python's spelling; huge integers by their size, not their digits).</summary>
+    internal static string Show(object? item) => Show(item, depth: 0);
+
     private static string Show(object? item, int depth) => item switch
     {
         null => "None",
+        System.Numerics.BigInteger big when big.GetByteCount() > 16 => $"an integer of about {(long)(big.GetByteCount() * 2.408)} digits",
         bool b => b ? "True" : "False",
         string s => $"'{s}'",
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),

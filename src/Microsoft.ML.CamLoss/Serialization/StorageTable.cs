@@ -27,10 +27,14 @@ internal sealed class StorageTable(string path)
                 $"a persistent id is {persistentId ?? "None"}, not ('storage', storage_class, key, location, numel).");
         }
 
-        if (id[1] is not PickleGlobal { IsStorageClass: true } storageClass || id[2] is not string key
-            || id[3] is not string location || id[4] is not long numel || numel < 0)
+        if (id[1] is not PickleGlobal { IsStorageClass: true } storageClass || id[2] is not string key || id[3] is not string location)
         {
             throw new InvalidPickleException($"a storage reference {id} is not (storage_class, key, location, numel).");
+        }
+
+        if (id[4] is not long numel || numel < 0)
+        {
+            throw new InvalidPickleException($"storage '{key}' declares {PickleTuple.Show(id[4])} as its element count, not a count from 0 to 2^63 − 1.");
         }
 
         var dtype = storageClass.StorageDType ?? throw new CheckpointFormatException(path,

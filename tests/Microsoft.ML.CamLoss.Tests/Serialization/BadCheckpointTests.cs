@@ -131,6 +131,23 @@ public sealed class BadCheckpointTests
     }
 
     [TestMethod]
+    public void Load_StorageWithAHugeElementCount_OneShortLineNoInternalDump()
+    {
+        // The storage's numel as a LONG4 of 1,000 bytes: an integer of ~2,400 digits.
+        byte[] huge = [0x8b, .. BitConverter.GetBytes(1000), .. Enumerable.Repeat((byte)0x7f, 1000)];
+        byte[] pickle =
+        [
+            0x80, 0x02, .. "ctorch._utils\n_rebuild_tensor\n((X\u0007\0\0\0storagectorch\nFloatStorage\nX\u0001\0\0\00X\u0003\0\0\0cpu"u8, .. huge, (byte)'t',
+            (byte)'Q', (byte)'K', 0, (byte)'K', 2, 0x85, (byte)'K', 1, 0x85, (byte)'t', (byte)'R', (byte)'.',
+        ];
+        var path = CraftedCheckpoints.Zip("huge_numel", pickle, ("0", new byte[8]));
+        var ex = Assert.ThrowsExactly<CheckpointFormatException>(() => PyTorchCheckpoint.Load(path));
+        StringAssert.Contains(ex.Message, "storage '0' declares an integer of about 2408 digits as its element count");
+        Assert.DoesNotContain("PickleGlobal {", ex.Message, "no record dump");
+        Assert.IsLessThan(400, ex.Message.Length, ex.Message);
+    }
+
+    [TestMethod]
     public void Load_ListsNestedAMillionDeep_LoadsWithoutOverflowingTheStack()
     {
         const int depth = 1_000_000;
