@@ -165,7 +165,10 @@ public static class ImageFunctional
         }
 
         using var f = image.to(ScalarType.Float32);
-        return f.div(255.0);
+        // An explicit Scalar, alive until the call returns: an implicit one from a double can be finalised by the GC
+        // while libtorch still reads it (seen as "Unknown scalar type" on a loader thread).
+        using var divisor = 255.0.ToScalar();
+        return f.div(divisor);
     }
 
     /// <summary><c>(x − mean[c]) / std[c]</c> per channel (uint8 is first scaled to [0, 1]).</summary>

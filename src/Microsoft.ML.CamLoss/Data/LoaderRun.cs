@@ -14,7 +14,7 @@ internal sealed class LoaderRun : IDisposable
     private readonly TaskCompletionSource<ImageBatch?>[] _slots;
     private readonly SemaphoreSlim _window;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Thread[] _threads;
+    private Thread[] _threads;
     private int _next = -1;
     private int _taken;
 
@@ -31,7 +31,16 @@ internal sealed class LoaderRun : IDisposable
         for (var w = 0; w < _threads.Length; w++)
         {
             _threads[w] = new Thread(Work) { IsBackground = true, Name = $"ImageLoader worker {w}" };
-            _threads[w].Start();
+            try
+            {
+                _threads[w].Start();
+            }
+            catch (OutOfMemoryException e)
+            {
+                _threads = _threads[..w];   // the ones that started, which Dispose stops and joins
+                Dispose();
+                throw Engine.ThreadHeadroom.CannotStart($"data-loader worker {w + 1} of {_threads.Length}", e);
+            }
         }
     }
 

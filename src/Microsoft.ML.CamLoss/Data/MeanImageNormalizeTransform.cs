@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Data;
@@ -94,7 +95,8 @@ public sealed class MeanImageNormalizeTransform : IImageTransform
         }
 
         using var scope = NewDisposeScope();
-        var x = image.dtype == ScalarType.Byte ? image.to(ScalarType.Float32) : image.to(ScalarType.Float32).mul(255f);
+        using var scale = 255f.ToScalar();   // explicit and alive through the call (see ImageFunctional.ToFloat)
+        var x = image.dtype == ScalarType.Byte ? image.to(ScalarType.Float32) : image.to(ScalarType.Float32).mul(scale);
         var mean = tensor(MeanFor(height, width), [Channels, height, width], device: image.device);
         var std = tensor(_std, [Channels, 1, 1], device: image.device);
         return x.sub(mean).div_(std).MoveToOuterDisposeScope();

@@ -234,6 +234,9 @@ internal sealed partial class TrainingRun : IDisposable
     /// </summary>
     private static void ConfigureRuntime(ImageClassificationTrainerOptions options)
     {
+        // Before libtorch is asked for its threads: under a low thread limit its pool waits for them forever.
+        var intraOp = options.Threads ?? Environment.ProcessorCount;
+        Engine.ThreadHeadroom.Require(intraOp - 1 + options.DataLoaderWorkers, $"{intraOp} intra-op threads (Threads) and {options.DataLoaderWorkers} loader workers (DataLoaderWorkers)");
         if (options.Threads is { } threads)
         {
             set_num_threads(threads);
