@@ -6,6 +6,7 @@ using Microsoft.ML.CamLoss.TrainingHost;
 // Usage: TrainingHost <flowers12 dir> <checkpoint dir> [--resume] [--precision Fp32|Bf16|Fp16|Auto]
 //        TrainingHost mlnet-score <model.zip> <image folder> <output.json>   (see MLNetScoring)
 //        TrainingHost mlnet-train <image folder> <checkpoint dir> <scores.json> [--resume]   (see MLNetTraining)
+//        TrainingHost threads <image folder> <threads> <workers>   (one tiny epoch; prints "done" or the error's one line, exit 1)
 // Prints every log message on its own line (the test waits for "Checkpoint written") and the
 // final weights' file when it finishes.
 if (args is ["mlnet-score", var modelPath, var imagesRoot, var outputPath])
@@ -16,6 +17,28 @@ if (args is ["mlnet-score", var modelPath, var imagesRoot, var outputPath])
 if (args is ["mlnet-train", var trainRoot, var runDirectory, var scoresPath, ..])
 {
     return MLNetTraining.Run(trainRoot, runDirectory, scoresPath, args.Contains("--resume"));
+}
+
+if (args is ["threads", var imageFolder, var threads, var workers])
+{
+    try
+    {
+        var context = new CamLossContext(seed: 1);
+        var images = context.Data.LoadImageFolder(imageFolder);
+        var trainer = context.MulticlassClassification.Trainers.CrossEntropy(new CrossEntropyImageClassificationTrainer.Options
+        {
+            Architecture = Microsoft.ML.CamLoss.Models.Architecture.ResNet8, Epochs = 1, BatchSize = 4,
+            Threads = int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture), DataLoaderWorkers = int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var trained = context.Transforms.LoadImages().Append(context.Transforms.ResizeImages(16, 16)).Append(trainer).Fit(images);
+        Console.WriteLine("done");
+        return 0;
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.WriteLine(e.Message);
+        return 1;
+    }
 }
 
 if (args.Length < 2)
