@@ -42,7 +42,7 @@ internal sealed class EvaluateCommand : CliCommand
         }
         else
         {
-            MetricsWriter.Write(Consoles.Create(context), metrics, data.Count, $"{model} on {data.Count} images of {source.Root}");
+            MetricsWriter.Write(Consoles.Create(context), metrics, $"{model} on {MetricsWriter.Scored(metrics)} images of {source.Root}");
         }
 
         return ExitCodes.Success;

@@ -74,7 +74,7 @@ internal sealed class ModelOptions
         switch (kind)
         {
             case ModelFileKind.Missing:
-                throw new CliException(Directory.Exists(path) ? $"model '{path}' is a folder; --model takes a model file" : $"model file '{path}' does not exist");
+                throw new CliException("model " + PathKinds.Describe(path, PathKinds.Of(path), "--model takes a model file"));
             case ModelFileKind.CamLossArchive:
                 return ml.Model.Load(path);
             case ModelFileKind.PyTorchCheckpoint when architecture is null:

@@ -10,14 +10,22 @@ internal static class MetricsWriter
     /// <summary>Confusion matrices of more classes than this are left to <c>--json</c> (they would not fit a screen).</summary>
     public const int MaxPrintedClasses = 30;
 
-    /// <summary>Writes <paramref name="metrics"/> of <paramref name="count"/> images to <paramref name="console"/>.</summary>
-    public static void Write(IAnsiConsole console, MulticlassClassificationMetrics metrics, int count, string title)
+    /// <summary>The images <paramref name="metrics"/> counted: the confusion matrix's total (images skipped while scoring are not in it).</summary>
+    public static int Scored(MulticlassClassificationMetrics metrics)
+    {
+        var matrix = metrics.ConfusionMatrix;
+        var classes = Enumerable.Range(0, matrix.NumberOfClasses);
+        return (int)classes.Sum(truth => classes.Sum(predicted => matrix.GetCount(truth, predicted)));
+    }
+
+    /// <summary>Writes <paramref name="metrics"/> to <paramref name="console"/> under <paramref name="title"/>.</summary>
+    public static void Write(IAnsiConsole console, MulticlassClassificationMetrics metrics, string title)
     {
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
         table.AddColumn("Metric").AddColumn(new TableColumn("Value").RightAligned());
         var matrix = metrics.ConfusionMatrix;
         var correct = Enumerable.Range(0, matrix.NumberOfClasses).Sum(c => matrix.GetCount(c, c));
-        Row(table, "MicroAccuracy", $"{F(metrics.MicroAccuracy)} ({correct}/{count})");
+        Row(table, "MicroAccuracy", $"{F(metrics.MicroAccuracy)} ({correct}/{Scored(metrics)})");
         Row(table, "MacroAccuracy", F(metrics.MacroAccuracy));
         Row(table, "LogLoss", F(metrics.LogLoss));
         Row(table, "LogLossReduction", F(metrics.LogLossReduction));

@@ -73,11 +73,11 @@ internal sealed class TrainingSession(bool outputRequired = true)
             {
                 var test = run.Source.Load(DataSplit.Test, run.LoaderOptions);
                 metrics = run.Context.MulticlassClassification.Evaluate(run.Model.Transform(test));
-                testCount = ScoredCount(metrics);
+                testCount = MetricsWriter.Scored(metrics);
                 var evaluation = metrics.ToJson();
                 evaluation["skippedImages"] = Skipped(test.SkipReport);
                 RunFolder.Write(run.Folder.Evaluation, evaluation);
-                MetricsWriter.Write(run.Console, metrics, testCount, $"Test split: {testCount} images");
+                MetricsWriter.Write(run.Console, metrics, $"Test split: {testCount} images");
                 ReportSkips(run.Console, "test", test.SkipReport);
             }
             else
@@ -204,14 +204,6 @@ internal sealed class TrainingSession(bool outputRequired = true)
         }
 
         return train;
-    }
-
-    /// <summary>The images the metrics counted (the confusion matrix's total: images skipped while scoring are not in it).</summary>
-    private static int ScoredCount(MulticlassClassificationMetrics metrics)
-    {
-        var matrix = metrics.ConfusionMatrix;
-        var classes = Enumerable.Range(0, matrix.NumberOfClasses);
-        return (int)classes.Sum(truth => classes.Sum(predicted => matrix.GetCount(truth, predicted)));
     }
 
     /// <summary>Says how many images <c>--skip-invalid-images</c> left out of <paramref name="part"/>, and the first few with their reasons.</summary>
