@@ -73,8 +73,7 @@ public sealed class ThreadLimitTests
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["HOME"] = home;
-        start.Environment["DOTNET_CLI_HOME"] = home;
+        start.WithHome(home);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start setpriv");
         var output = child.StandardOutput.ReadToEndAsync();
         var errors = child.StandardError.ReadToEndAsync();

@@ -81,7 +81,7 @@ public sealed class MLNetEndToEndTests
 
         var output = Path.Combine(temp.Path, "fresh.json");
         var home = temp.Folder("home");
-        RunHost(new Dictionary<string, string> { ["HOME"] = home }, "mlnet-score", path, testRoot, output);
+        RunHostIn(home, "mlnet-score", path, testRoot, output);
         Assert.IsEmpty(Directory.EnumerateFileSystemEntries(home), "a fresh process scoring through ML.NET's ONNX transformer writes nothing under HOME (ONNX Runtime telemetry off)");
         var fresh = JsonSerializer.Deserialize<List<ImageOutput>>(File.ReadAllText(output))!;
         Assert.AreEqual(here.Count, fresh.Count);
@@ -101,15 +101,16 @@ public sealed class MLNetEndToEndTests
         return metrics;
     }
 
-    internal static void RunHost(params string[] arguments) => RunHost(new Dictionary<string, string>(), arguments);
+    internal static void RunHost(params string[] arguments) => RunHostIn(home: null, arguments);
 
-    internal static void RunHost(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>Runs the training host with <paramref name="arguments"/>, in an empty <paramref name="home"/> when one is given.</summary>
+    internal static void RunHostIn(string? home, params string[] arguments)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.CamLoss.TrainingHost.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
+        if (home is not null)
         {
-            start.Environment[name] = value;
+            start.WithHome(home);
         }
 
         start.Environment.Remove("ORT_DISABLE_TELEMETRY");   // the library must switch it off itself

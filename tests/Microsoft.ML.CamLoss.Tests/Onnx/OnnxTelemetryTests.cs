@@ -42,7 +42,7 @@ public sealed class OnnxTelemetryTests
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["HOME"] = home;
+        start.WithHome(home);
         start.Environment.Remove(CamLoss.Onnx.OnnxRuntimeTelemetry.Variable);
         if (telemetryChoice is not null)
         {
