@@ -1,3 +1,5 @@
+using Microsoft.ML.CamLoss.Data;
+
 namespace Microsoft.ML.CamLoss.Cli;
 
 /// <summary>What a path given on the command line turns out to be, for messages that say the right thing.</summary>
@@ -46,6 +48,7 @@ internal static class PathKinds
     /// <summary>How to say that <paramref name="path"/>, a <paramref name="kind"/>, is not the <paramref name="wanted"/> the option takes.</summary>
     public static string Describe(string path, PathKind kind, string wanted) => kind switch
     {
+        PathKind.Missing when UndecodableFileNames.IsUndecodable(path) => $"'{path}' cannot be opened: {UndecodableFileNames.Advice}",
         PathKind.Missing => $"'{path}' does not exist; {wanted}",
         PathKind.File => $"'{path}' is a file; {wanted}",
         PathKind.Folder => $"'{path}' is a folder; {wanted}",

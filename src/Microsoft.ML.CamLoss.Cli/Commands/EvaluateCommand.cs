@@ -38,11 +38,15 @@ internal sealed class EvaluateCommand : CliCommand
         var metrics = ml.MulticlassClassification.Evaluate(scored, topK);
         if (parse.GetValue(_json))
         {
-            context.Stdout.WriteLine(metrics.ToJson().ToJsonString(Indented));
+            var json = metrics.ToJson();
+            json["SkippedImages"] = SkipReporting.ToJson(data.SkipReport);
+            context.Stdout.WriteLine(json.ToJsonString(Indented));
         }
         else
         {
-            MetricsWriter.Write(Consoles.Create(context), metrics, $"{model} on {MetricsWriter.Scored(metrics)} images of {source.Root}");
+            var console = Consoles.Create(context);
+            MetricsWriter.Write(console, metrics, $"{model} on {MetricsWriter.Scored(metrics)} images of {source.Root}");
+            SkipReporting.Write(console, "evaluation", data.SkipReport, "evaluate --json's SkippedImages");
         }
 
         return ExitCodes.Success;

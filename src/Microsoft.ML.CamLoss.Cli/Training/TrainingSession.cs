@@ -75,17 +75,17 @@ internal sealed class TrainingSession(bool outputRequired = true)
                 metrics = run.Context.MulticlassClassification.Evaluate(run.Model.Transform(test));
                 testCount = MetricsWriter.Scored(metrics);
                 var evaluation = metrics.ToJson();
-                evaluation["skippedImages"] = Skipped(test.SkipReport);
+                evaluation["SkippedImages"] = SkipReporting.ToJson(test.SkipReport);
                 RunFolder.Write(run.Folder.Evaluation, evaluation);
                 MetricsWriter.Write(run.Console, metrics, $"Test split: {testCount} images");
-                ReportSkips(run.Console, "test", test.SkipReport);
+                SkipReporting.Write(run.Console, "test", test.SkipReport, "the run folder's evaluation.json");
             }
             else
             {
                 run.Console.WriteLine($"No test split in {run.Source.Root}: the model was not evaluated (camloss evaluate --model {run.Output} --data DIR scores it on other data).");
             }
 
-            ReportSkips(run.Console, "training", run.TrainSkips);
+            SkipReporting.Write(run.Console, "training", run.TrainSkips, "the run folder's model.json");
             RunFolder.Write(run.Folder.ModelInfo, ModelInfo(run, testCount, metrics));
         }
 
@@ -206,19 +206,6 @@ internal sealed class TrainingSession(bool outputRequired = true)
         return train;
     }
 
-    /// <summary>Says how many images <c>--skip-invalid-images</c> left out of <paramref name="part"/>, and the first few with their reasons.</summary>
-    private static void ReportSkips(IAnsiConsole console, string part, SkipReport skips)
-    {
-        if (skips.Count > 0)
-        {
-            var first = skips.Items.Take(3).Select(s => s.ToString());
-            console.WriteLine($"Skipped {skips.Count} invalid {part} image(s) (--skip-invalid-images): {string.Join("; ", first)}{(skips.Count > 3 ? "; …" : string.Empty)} (all in the run folder's model.json / evaluation.json)");
-        }
-    }
-
-    private static JsonArray Skipped(SkipReport skips) =>
-        [.. skips.Items.Select(s => new JsonObject { ["file"] = s.FilePath, ["line"] = s.Line, ["reason"] = s.Reason })];
-
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>
     public static JsonObject ModelInfo(TrainedRun run, int testCount, MulticlassClassificationMetrics? metrics) => new()
     {
@@ -231,7 +218,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
         ["data"] = run.Source.Root,
         ["format"] = EnumNames.Of(run.Source.Format),
         ["trainImages"] = run.TrainCount,
-        ["skippedTrainImages"] = Skipped(run.TrainSkips),
+        ["skippedTrainImages"] = SkipReporting.ToJson(run.TrainSkips),
         ["testImages"] = metrics is null ? null : testCount,
         ["epochs"] = run.Model.History.Count,
         ["seed"] = run.Seed,

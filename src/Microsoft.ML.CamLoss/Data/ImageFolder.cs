@@ -9,7 +9,7 @@ namespace Microsoft.ML.CamLoss.Data;
 public static class ImageFolder
 {
     /// <summary>Loads <paramref name="root"/> (e.g. <c>flowers12/train</c>).</summary>
-    /// <exception cref="DatasetException">The folder is missing or has no class folders; a class folder has no images; an image file is empty (unless skipped).</exception>
+    /// <exception cref="DatasetException">The folder is missing or has no class folders; a class folder has no images; an image file is empty or its name is not valid UTF-8 (unless skipped).</exception>
     public static ImageDataset Load(string root, ImageDatasetOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
@@ -46,7 +46,11 @@ public static class ImageFolder
 
             foreach (var file in files)
             {
-                if (file.Length == 0)
+                if (UndecodableFileNames.IsUndecodable(file.FullName))
+                {
+                    report.SkipOrThrow(new DatasetException(file.FullName, UndecodableFileNames.Advice + "."), options.SkipInvalidImages);
+                }
+                else if (file.Length == 0)
                 {
                     report.SkipOrThrow(new DatasetException(file.FullName, "the image file is empty (0 bytes)."), options.SkipInvalidImages);
                 }

@@ -78,6 +78,34 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
+    public void Evaluate_FolderWithBrokenAndLatin1NamedImages_OneLineWithoutSkipElseListsBothAndCountsTheRest()
+    {
+        using var temp = new Data.TempFolder();
+        var root = Data.SyntheticTrees.ImageFolder(temp, "flowers", 3, "daisy", "rose");
+        var broken = temp.Write("flowers/daisy/broken.jpg", [.. Data.FixtureImages.Jpeg[..200]]);
+        var latin1 = Data.SyntheticTrees.RenameToLatin1(Path.Combine(root, "rose"), "000.jpg");
+        var model = Path.Combine(_directory, "flowers.onnx");
+        using (var network = CamLoss.Models.Backbones.Create(CamLoss.Models.Architecture.ResNet8, 2))
+        {
+            CamLoss.Onnx.OnnxExport.Save(network, ["daisy", "rose"], new CamLoss.Data.ImagePipeline().Resize(16, 16).NormalizeImageNet(), model);
+        }
+
+        CliRun.Of("evaluate", "--model", model, "--data", root).AssertOneLineError(ExitCodes.Failure, latin1, "not valid UTF-8", "rename it");
+
+        var run = CliRun.Of("evaluate", "--model", model, "--data", root, "--skip-invalid-images", "--json");
+        Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Stderr);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+        var skipped = json["SkippedImages"]!.AsArray().Select(s => s!["file"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+        CollectionAssert.AreEqual(new[] { broken, latin1 }.Order(StringComparer.Ordinal).ToArray(), skipped);
+        var counted = json["ConfusionMatrix"]!["Counts"]!.AsArray().SelectMany(row => row!.AsArray()).Sum(n => n!.GetValue<int>());
+        Assert.AreEqual(6 + 1 - 2, counted, "the five readable images are scored, the two skipped are not");
+
+        var text = CliRun.Of("evaluate", "--model", model, "--data", root, "--skip-invalid-images");
+        Assert.Contains("on 5 images", text.Stdout.Replace("\n", string.Empty));
+        Assert.Contains("Skipped 2 invalid evaluation image(s)", text.Stdout.Replace("\n", string.Empty));
+    }
+
+    [TestMethod]
     public void Run_TrainSkippingInvalidImages_SaysWhichAndCountsConsistently()
     {
         using var temp = new Data.TempFolder();
@@ -93,7 +121,7 @@ public sealed class CliErrorTests
         var info = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "m.run", "model.json")))!;
         Assert.AreEqual(broken, info["skippedTrainImages"]![0]!["file"]!.GetValue<string>());
         var evaluation = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "m.run", "evaluation.json")))!;
-        Assert.IsEmpty(evaluation["skippedImages"]!.AsArray());
+        Assert.IsEmpty(evaluation["SkippedImages"]!.AsArray());
         Assert.AreEqual(4, info["testImages"]!.GetValue<int>(), "the test count is the images scored");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using System.IO.Compression;
 
 namespace Microsoft.ML.CamLoss.Tests.Data;
@@ -106,5 +107,16 @@ public static class SyntheticTrees
     /// <summary>Path of a .mat fixture written by Reference/generate_mat_fixtures.py.</summary>
     public static string MatFixture(string lists, string name) =>
         Path.Combine(AppContext.BaseDirectory, "Fixtures", "mat", lists.Length == 0 ? name : $"dogs_{lists}/{name}");
-}
 
+    /// <summary>Renames <paramref name="file"/> in <paramref name="folder"/> to "caf\xE9" and its extension: the byte 0xE9 alone is Latin-1's é and no valid UTF-8 (.NET's string APIs cannot write such a name; bash can). Returns the path as .NET lists it (U+FFFD for the byte).</summary>
+    public static string RenameToLatin1(string folder, string file)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/bash") { WorkingDirectory = folder };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"mv -- '{file}' $'caf\\xe9'{Path.GetExtension(file)}");
+        using var move = System.Diagnostics.Process.Start(start)!;
+        move.WaitForExit();
+        Assert.AreEqual(0, move.ExitCode, "mv to a Latin-1 name");
+        return Path.Combine(folder, "caf\uFFFD" + Path.GetExtension(file));   // the name as .NET lists it
+    }
+}

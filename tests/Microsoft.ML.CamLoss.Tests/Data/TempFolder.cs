@@ -32,14 +32,22 @@ public sealed class TempFolder : IDisposable
     /// <summary>Creates the folder <paramref name="relative"/> and returns its full path.</summary>
     public string Folder(string relative) => Directory.CreateDirectory(System.IO.Path.Combine(Path, relative)).FullName;
 
-    public void Dispose()
+    public void Dispose() => DeleteTree(Path);
+
+    /// <summary>
+    /// Deletes <paramref name="folder"/> and everything in it, quietly. A file whose name is not valid UTF-8 (see
+    /// <see cref="SyntheticTrees.RenameToLatin1"/>) defeats <see cref="Directory.Delete(string, bool)"/>; rm removes it.
+    /// </summary>
+    public static void DeleteTree(string folder)
     {
         try
         {
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {
+            using var remove = System.Diagnostics.Process.Start("rm", ["-rf", "--", folder]);
+            remove.WaitForExit();
         }
     }
 }

@@ -54,6 +54,8 @@ public sealed class HostileInputTests
         ["safetensors with overlapping tensors", "train --data {flowers} --arch resnet8 --epochs 1 --weights {overlap.safetensors} --output {out.camloss}", ExitCodes.Failure, new[] { "overlap.safetensors", "overlaps tensor" }],
         ["a thousand threads per core", "train --data {flowers} --arch resnet8 --threads 100000 --output {out.camloss}", ExitCodes.Usage, new[] { "--threads must be at most 4 per core" }],
         ["zero epochs", "train --data {flowers} --arch resnet8 --epochs 0 --output {out.camloss}", ExitCodes.Usage, new[] { "--epochs must be at least 1; got 0" }],
+        ["image named in Latin-1, not UTF-8", "train --data {latin1} --arch resnet8 --epochs 1 --output {out.camloss}", ExitCodes.Failure, new[] { "caf\uFFFD.jpg", "not valid UTF-8", "rename it" }],
+        ["truncated checkpoint given to --resume", "train --data {flowers} --arch resnet8 --epochs 1 --resume --output {damaged.camloss}", ExitCodes.Failure, new[] { "checkpoint.camloss-ckpt", "corrupt or truncated" }],
         ["symbolic-link loop as data", "train --data {loop} --output {out.camloss}", ExitCodes.Failure, new[] { "symbolic link that reaches nothing" }],
     ];
 
@@ -80,7 +82,7 @@ public sealed class HostileInputTests
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            TempFolder.DeleteTree(folder);
         }
     }
 
@@ -139,6 +141,14 @@ public sealed class HostileInputTests
                 BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
                 header.CopyTo(bytes, 8);
                 File.WriteAllBytes(path, bytes);
+                return path;
+            case "latin1":
+                CopyFolder(_images, path);
+                SyntheticTrees.RenameToLatin1(Path.Combine(path, "rose"), Path.GetFileName(Directory.GetFiles(Path.Combine(path, "rose"))[0]));
+                return path;
+            case "damaged.camloss":
+                var runFolder = Directory.CreateDirectory(Path.Combine(folder, "damaged.run")).FullName;
+                File.WriteAllBytes(Path.Combine(runFolder, "checkpoint.camloss-ckpt"), [.. "PK\u0003\u0004"u8, .. new byte[300]]);
                 return path;
             case "loop":
                 File.CreateSymbolicLink(path, path);
