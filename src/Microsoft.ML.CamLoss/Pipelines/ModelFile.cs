@@ -55,6 +55,11 @@ internal static class ModelFile
                 throw Corrupt(path, "it lists no classes");
             }
 
+            if (classNames.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                throw Corrupt(path, $"its class name '{repeated.Key}' appears {repeated.Count()} times");
+            }
+
             var inputShape = manifest["inputShape"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
             var preprocessing = PreprocessingJson.Read(manifest["preprocessing"]!.AsArray(), path);
             var history = ManifestJson.FromNode<List<EpochSummary>>(manifest["history"]) ?? [];

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 
 namespace Microsoft.ML.CamLoss.Serialization;
 
@@ -31,6 +32,14 @@ internal static class ModelArchiveLayout
     /// <summary>Manifest field: the SHA-256 and length of each named entry.</summary>
     public const string EntriesField = "entries";
 
+    /// <summary>
+    /// Manifest field: the SHA-256 (lowercase hex) of the caller's fields (class names, preprocessing, …) — see
+    /// <see cref="CallerFieldsSha256"/>. The zip's CRC-32 catches damage to the manifest; this catches an edit that
+    /// rewrote it (swapped class names would otherwise load as a silently wrong model). Files written before it existed
+    /// lack it and load as before.
+    /// </summary>
+    public const string CallerFieldsSha256Field = "fieldsSha256";
+
     /// <summary>Field of an entry in <see cref="EntriesField"/>: the SHA-256 of its content, lowercase hex.</summary>
     public const string Sha256Field = "sha256";
 
@@ -44,7 +53,26 @@ internal static class ModelArchiveLayout
     private const string BytesSuffix = ".bytes";
 
     /// <summary>The manifest fields set by the archive, which replace any the caller gave.</summary>
-    public static IReadOnlyList<string> ArchiveFields { get; } = [FormatField, FormatVersionField, LibraryVersionField, CreatedUtcField, EntriesField];
+    public static IReadOnlyList<string> ArchiveFields { get; } = [FormatField, FormatVersionField, LibraryVersionField, CreatedUtcField, EntriesField, CallerFieldsSha256Field];
+
+    /// <summary>
+    /// SHA-256, lowercase hex, of the compact JSON (System.Text.Json's default writer) of <paramref name="manifest"/>'s fields that
+    /// are not <see cref="ArchiveFields"/>, in their order: the same text whether the object was built in memory or parsed from
+    /// the written manifest (indentation aside, the writer emits what it would emit again).
+    /// </summary>
+    public static string CallerFieldsSha256(JsonObject manifest)
+    {
+        var callerFields = new JsonObject();
+        foreach (var (field, value) in manifest)
+        {
+            if (!ArchiveFields.Contains(field))
+            {
+                callerFields[field] = value?.DeepClone();
+            }
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(callerFields.ToJsonString())));
+    }
 
     /// <summary>This library's version as written in manifests: the informational version without a <c>+commit</c> suffix.</summary>
     public static string LibraryVersion { get; } = ReadLibraryVersion();

@@ -58,9 +58,24 @@ internal sealed class ModelArchiveManifest
         }
 
         CheckKind(path, kind, expectedKind);
+        CheckCallerFields(path, json);
         return new ModelArchiveManifest(json, version,
             libraryVersion ?? throw Corrupt(path, $"it has no \"{ModelArchiveLayout.LibraryVersionField}\" string"),
             ReadEntries(path, json));
+    }
+
+    /// <summary>The caller's fields (class names, preprocessing, …) must hash to the recorded SHA-256, where one is recorded.</summary>
+    private static void CheckCallerFields(string path, JsonObject json)
+    {
+        if (json[ModelArchiveLayout.CallerFieldsSha256Field] is not { } recorded)
+        {
+            return;   // written before the field existed
+        }
+
+        if (recorded is not JsonValue value || !value.TryGetValue<string>(out var sha256) || sha256 != ModelArchiveLayout.CallerFieldsSha256(json))
+        {
+            throw Corrupt(path, $"its fields (class names, preprocessing, …) do not match their SHA-256 in \"{ModelArchiveLayout.CallerFieldsSha256Field}\": it was edited after it was written");
+        }
     }
 
     /// <summary>The manifest error: what is wrong with it, and what to do.</summary>

@@ -53,6 +53,7 @@ internal static class ModelArchiveWriter
             }
         }
 
+        full[ModelArchiveLayout.CallerFieldsSha256Field] = ModelArchiveLayout.CallerFieldsSha256(full);
         full[ModelArchiveLayout.EntriesField] = entries;
         WriteEntry(zip, ModelArchiveLayout.ManifestFileName, CompressionLevel.Optimal, s =>
         {

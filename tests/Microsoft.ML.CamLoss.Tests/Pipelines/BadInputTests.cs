@@ -85,6 +85,38 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    [DataRow(true, "do not match their SHA-256")]
+    [DataRow(false, "appears 2 times")]
+    public void Load_ModelWithRepeatedClassName_ThrowsNamingIt(bool keepChecksum, string detail)
+    {
+        var path = SavedModel();
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("manifest.json")!;
+            JsonObject manifest;
+            using (var stream = entry.Open())
+            {
+                manifest = JsonNode.Parse(stream)!.AsObject();
+            }
+
+            var classes = manifest["classNames"]!.AsArray();
+            classes[1] = classes[0]!.GetValue<string>();
+            if (!keepChecksum)
+            {
+                manifest.Remove("fieldsSha256");   // as a file written before the checksum existed
+            }
+
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
+            writer.Write(manifest.ToJsonString());
+        }
+
+        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        StringAssert.Contains(error.Message, path);
+        StringAssert.Contains(error.Message, detail);
+    }
+
+    [TestMethod]
     public void Load_ModelFromNewerFormatVersion_ThrowsSayingToUpdate()
     {
         var path = SavedModel();

@@ -102,17 +102,30 @@ public sealed partial class ModelArchiveTests
     }
 
     [TestMethod]
+    public void Open_CallerFieldEditedAfterWriting_ThrowsSayingItWasEdited()
+    {
+        var path = WriteSample("edited.camloss");
+        RewriteManifest(path, manifest => manifest["architecture"] = "resnet50");
+        AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", "do not match their SHA-256", "it was edited");
+    }
+
+    [TestMethod]
+    public void Open_ManifestWithoutFieldsSha256_OpensAsFilesWrittenBeforeItDid()
+    {
+        var path = WriteSample("older.camloss");
+        RewriteManifest(path, manifest => manifest.Remove("fieldsSha256"));
+        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        Assert.AreEqual("resnet18", reader.Manifest["architecture"]!.GetValue<string>());
+    }
+
+    [TestMethod]
     public void Open_NewerFormatVersion_ThrowsAskingToUpdateTheLibrary()
     {
         var path = WriteSample("future.camloss");
-        Rewrite(path, zip =>
+        RewriteManifest(path, manifest =>
         {
-            var manifest = ReadManifest(zip);
             manifest["formatVersion"] = 2;
             manifest["libraryVersion"] = "9.9.9";
-            zip.GetEntry("manifest.json")!.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
-            writer.Write(manifest.ToJsonString());
         });
         AssertOpenFails(path, ModelArchive.ModelKind,
             "written by Microsoft.ML.CamLoss 9.9.9 in archive format version 2", "reads format versions up to 1", "Update Microsoft.ML.CamLoss");
