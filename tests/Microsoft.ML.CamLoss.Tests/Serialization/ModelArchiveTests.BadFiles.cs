@@ -105,7 +105,7 @@ public sealed partial class ModelArchiveTests
     public void Open_CallerFieldEditedAfterWriting_ThrowsSayingItWasEdited()
     {
         var path = WriteSample("edited.camloss");
-        RewriteManifest(path, manifest => manifest["architecture"] = "resnet50");
+        ManifestEdit.Rewrite(path, manifest => manifest["architecture"] = "resnet50");
         AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", "do not match their SHA-256", "it was edited");
     }
 
@@ -113,7 +113,7 @@ public sealed partial class ModelArchiveTests
     public void Open_ManifestWithoutFieldsSha256_OpensAsFilesWrittenBeforeItDid()
     {
         var path = WriteSample("older.camloss");
-        RewriteManifest(path, manifest => manifest.Remove("fieldsSha256"));
+        ManifestEdit.Rewrite(path, manifest => manifest.Remove("fieldsSha256"));
         using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
         Assert.AreEqual("resnet18", reader.Manifest["architecture"]!.GetValue<string>());
     }
@@ -122,7 +122,7 @@ public sealed partial class ModelArchiveTests
     public void Open_NewerFormatVersion_ThrowsAskingToUpdateTheLibrary()
     {
         var path = WriteSample("future.camloss");
-        RewriteManifest(path, manifest =>
+        ManifestEdit.Rewrite(path, manifest =>
         {
             manifest["formatVersion"] = 2;
             manifest["libraryVersion"] = "9.9.9";

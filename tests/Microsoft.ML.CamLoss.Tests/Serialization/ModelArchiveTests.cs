@@ -320,16 +320,6 @@ public sealed partial class ModelArchiveTests
         return JsonNode.Parse(stream)!.AsObject();
     }
 
-    /// <summary>Replaces the manifest of the archive at <paramref name="path"/> by <paramref name="change"/>d copy, as an editor that re-zips it would.</summary>
-    private static void RewriteManifest(string path, Action<JsonObject> change) => Rewrite(path, zip =>
-    {
-        var manifest = ReadManifest(zip);
-        change(manifest);
-        zip.GetEntry("manifest.json")!.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
-        writer.Write(manifest.ToJsonString());
-    });
-
     private static void Rewrite(string path, Action<ZipArchive> change)
     {
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
