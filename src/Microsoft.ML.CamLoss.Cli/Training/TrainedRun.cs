@@ -11,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// <param name="Context">The seeded context it was trained in.</param>
 /// <param name="Source">The data set.</param>
 /// <param name="LoaderOptions">How its images were read.</param>
-/// <param name="TrainCount">Training images.</param>
+/// <param name="TrainCount">Training images the network saw (those --skip-invalid-images left out are not counted).</param>
 /// <param name="Seed">The run's seed.</param>
 /// <param name="Folder">The run folder.</param>
 /// <param name="Output">The model file written.</param>

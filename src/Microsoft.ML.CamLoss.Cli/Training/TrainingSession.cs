@@ -148,6 +148,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
             console.WriteLine($"{(resume ? "Resuming" : "Training")} {trainer.Name} {architecture} on {train.Count} images of {train.Classes.Count} classes ({source.Description}: {source.Root})");
             console.WriteLine($"Run folder: {folder.Folder} (seed {seed})");
             context.CancellationToken.ThrowIfCancellationRequested();
+            var skippedWhenListed = train.SkipReport.Count;   // the images found unreadable later were counted in train.Count
             ITrainingDisplay display = context.Interactive ? new SpectreTrainingDisplay(console) : new LineTrainingDisplay(context.Stdout);
             ImageClassificationModel model;
             try
@@ -173,8 +174,9 @@ internal sealed class TrainingSession(bool outputRequired = true)
                 throw;
             }
 
-            console.WriteLine($"Saved {output} ({model})");
-            return new TrainedRun(model, ml, source, loaderOptions, train.Count, seed, folder, output, console, hold, train.SkipReport);
+            var trained = train.Count - (train.SkipReport.Count - skippedWhenListed);
+            console.WriteLine($"Saved {output} ({model}{(trained < train.Count ? $"; trained on {trained} of the {train.Count} images, the rest unreadable" : string.Empty)})");
+            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport);
         }
         catch
         {

@@ -123,6 +123,8 @@ public sealed class CliErrorTests
         var evaluation = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_directory, "m.run", "evaluation.json")))!;
         Assert.IsEmpty(evaluation["SkippedImages"]!.AsArray());
         Assert.AreEqual(4, info["testImages"]!.GetValue<int>(), "the test count is the images scored");
+        Assert.AreEqual(8, info["trainImages"]!.GetValue<int>(), "the training count is the images trained on: 9 listed, 1 unreadable");
+        Assert.Contains("trained on 8 of the 9 images", run.Stdout.Replace("\n", string.Empty));
     }
 
     [TestMethod]
