@@ -144,7 +144,7 @@ public static class ImageDecoding
         {
             throw new DatasetException(name,
                 $"the {ImageFormats.Describe(format)} header declares {width} × {height} = {width * height:N0} pixels, more than the limit of {maxPixels:N0} " +
-                "that guards against decompression bombs; if the image is genuine, raise ImageDatasetOptions.MaxImagePixels " +
+                "that guards against decompression bombs; if the image is genuine, raise ImageDatasetOptions.MaxImagePixels (camloss: --max-image-pixels) " +
                 $"(or pass maxPixels to ImageDecoding; default {DefaultMaxPixels:N0} = 2^26, at most {MaxSupportedPixels:N0}).");
         }
     }

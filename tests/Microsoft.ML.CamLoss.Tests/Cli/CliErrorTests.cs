@@ -51,6 +51,7 @@ public sealed class CliErrorTests
     [DataRow("--lr", "-1", "--lr must be a finite value ≥ 0; got -1")]
     [DataRow("--threads", "100000", "--threads must be at most 4 per core")]
     [DataRow("--workers", "-1", "--workers must be ≥ 0; got -1")]
+    [DataRow("--max-image-pixels", "0", "--max-image-pixels must be between 1 and 536870911; got 0")]
     public void Run_OptionOutOfRange_UsageErrorNamingTheFlag(string flag, string value, string expected) =>
         CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.camloss"), flag, value)
             .AssertOneLineError(ExitCodes.Usage, expected);
