@@ -15,14 +15,8 @@ using Microsoft.ML.CamLoss.Samples;
 using Microsoft.ML.CamLoss.Samples.Composition;
 using Microsoft.ML.CamLoss.Training;
 
-CompositionSettings settings;
-try
+if (!SampleArguments.TryRead(args, CompositionSettings.Parse, CompositionSettings.Usage, out var settings))
 {
-    settings = CompositionSettings.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}\n{CompositionSettings.Usage}");
     return 2;
 }
 
@@ -35,8 +29,7 @@ try
 }
 catch (DatasetException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}\n{CompositionSettings.Usage}");
-    return 2;
+    return SampleArguments.Fail(e.Message, CompositionSettings.Usage);
 }
 
 // ML.NET reads the list; TrainTestSplit keeps 20 % apart for the final test.

@@ -20,21 +20,14 @@ using Microsoft.ML.CamLoss.Samples;
 using Microsoft.ML.CamLoss.Samples.Distillation;
 using Microsoft.ML.CamLoss.Training;
 
-DistillationSettings settings;
-try
+if (!SampleArguments.TryRead(args, DistillationSettings.Parse, DistillationSettings.Usage, out var settings))
 {
-    settings = DistillationSettings.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}\n{DistillationSettings.Usage}");
     return 2;
 }
 
 if (!File.Exists(settings.TeacherPath))
 {
-    Console.Error.WriteLine($"error: the teacher {Path.GetFullPath(settings.TeacherPath)} does not exist; pass --teacher.\n{DistillationSettings.Usage}");
-    return 2;
+    return SampleArguments.Fail($"the teacher {Path.GetFullPath(settings.TeacherPath)} does not exist; pass --teacher.", DistillationSettings.Usage);
 }
 
 var ml = new MLContext(seed: 1);
@@ -46,8 +39,7 @@ try
 }
 catch (DatasetException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}\n{DistillationSettings.Usage}");
-    return 2;
+    return SampleArguments.Fail(e.Message, DistillationSettings.Usage);
 }
 
 var train = SampleData.EveryNth(ml, fullTrain, settings.TrainImages);   // the same share of every class

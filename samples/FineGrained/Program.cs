@@ -18,14 +18,8 @@ using Microsoft.ML.CamLoss.Samples;
 using Microsoft.ML.CamLoss.Samples.FineGrained;
 using Microsoft.ML.CamLoss.Training;
 
-FineGrainedSettings settings;
-try
+if (!SampleArguments.TryRead(args, FineGrainedSettings.Parse, FineGrainedSettings.Usage, out var settings))
 {
-    settings = FineGrainedSettings.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}\n{FineGrainedSettings.Usage}");
     return 2;
 }
 
@@ -40,8 +34,7 @@ try
 }
 catch (DatasetException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}\n{FineGrainedSettings.Usage}");
-    return 2;
+    return SampleArguments.Fail(e.Message, FineGrainedSettings.Usage);
 }
 
 (train, test) = SampleData.FirstClasses(ml, train, test, settings.Classes);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Microsoft.ML.CamLoss.Samples;
@@ -43,6 +44,30 @@ internal sealed class SampleArguments
         }
 
         return parsed;
+    }
+
+    /// <summary>Reads the settings with <paramref name="parse"/>; on bad input prints the one-line error and <paramref name="usage"/> and returns false.</summary>
+    public static bool TryRead<T>(string[] args, Func<string[], T> parse, string usage, [NotNullWhen(true)] out T? settings)
+        where T : class
+    {
+        try
+        {
+            settings = parse(args);
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            settings = null;
+            Fail(e.Message, usage);
+            return false;
+        }
+    }
+
+    /// <summary>Prints <c>error: message</c> and <paramref name="usage"/> to standard error and returns the exit code 2.</summary>
+    public static int Fail(string message, string usage)
+    {
+        Console.Error.WriteLine($"error: {message}\n{usage}");
+        return 2;
     }
 
     /// <summary>True when the flag was given.</summary>
