@@ -4,9 +4,9 @@ namespace Microsoft.ML.CamLoss.Samples.Distillation;
 internal sealed record DistillationSettings
 {
     public const string Usage =
-        "usage: Distillation [--data cifar10-jpeg] [--teacher resnet56-4bfd9763.th] [--train-images N] [--test-images N] [--epochs N] [--threads N] [--model artifacts/student.zip] [--baseline]";
+        "usage: Distillation [--data cifar10-jpeg] [--teacher resnet56-4bfd9763.th] [--train-images N] [--test-images N] [--epochs N] [--threads N] [--model artifacts/student.zip] [--baseline] [--train-teacher N]";
 
-    private static readonly string[] Options = ["--data", "--teacher", "--train-images", "--test-images", "--epochs", "--threads", "--model"];
+    private static readonly string[] Options = ["--data", "--teacher", "--train-images", "--test-images", "--epochs", "--threads", "--model", "--train-teacher"];
 
     /// <summary>The cifar10-jpeg folder (train/ and test/ image folders).</summary>
     public string DataRoot { get; init; } = Path.Combine("..", "shared", "data", "cifar10-jpeg");
@@ -24,6 +24,9 @@ internal sealed record DistillationSettings
     public int? Threads { get; init; }
 
     public string ModelPath { get; init; } = Path.Combine("artifacts", "student.zip");
+
+    /// <summary>Train the teacher here through ML.NET for this many epochs (and distil from its checkpoint) instead of reading <see cref="TeacherPath"/>; default null.</summary>
+    public int? TeacherEpochs { get; init; }
 
     /// <summary>Also train the student with cross-entropy alone, for comparison.</summary>
     public bool Baseline { get; init; }
@@ -43,6 +46,7 @@ internal sealed record DistillationSettings
             Threads = given.OptionalInt("--threads"),
             ModelPath = given.Text("--model", defaults.ModelPath),
             Baseline = given.Has("--baseline"),
+            TeacherEpochs = given.OptionalInt("--train-teacher"),
         };
     }
 }
