@@ -33,7 +33,7 @@ catch (DatasetException e)
 }
 
 // ML.NET reads the list; TrainTestSplit keeps 20 % apart for the final test.
-var data = ml.Data.LoadFromTextFile<ImageListRow>(listPath, separatorChar: ',', hasHeader: true);
+var data = ml.Data.LoadFromTextFile<ImageListRow>(listPath, separatorChar: ',', hasHeader: true, allowQuoting: true);
 var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);
 var (images, classes) = SampleData.Count(ml, data);
 Console.WriteLine($"{images} images of {classes} classes listed in {listPath}; {SampleData.Count(ml, split.TrainSet).Rows} for training and cross-validation, {SampleData.Count(ml, split.TestSet).Rows} held out");
@@ -100,6 +100,8 @@ static string WriteImageList(MLContext ml, string root, int? count, string path)
 {
     var rows = ml.Data.CreateEnumerable<LabeledImage>(SampleData.EveryNth(ml, ml.Data.LoadImageFolder(root), count), reuseRowObject: false);
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    File.WriteAllLines(path, ["ImagePath,Label", .. rows.Select(r => $"{Path.GetRelativePath(root, r.ImagePath)},{r.Label}")]);
+    File.WriteAllLines(path, ["ImagePath,Label", .. rows.Select(r => $"{Quoted(Path.GetRelativePath(root, r.ImagePath))},{Quoted(r.Label)}")]);
     return path;
+
+    static string Quoted(string field) => $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";   // CSV quoting: a comma or quote in a name stays in its field
 }
