@@ -1,11 +1,14 @@
-using System.Globalization;
-
 namespace Microsoft.ML.CamLoss.Samples.Distillation;
 
 /// <summary>The sample's command line, with CPU-sized defaults (a few minutes on 2 cores).</summary>
 internal sealed record DistillationSettings
 {
-    /// <summary>The cifar10-jpeg folder (train/ and test/ ImageFolders).</summary>
+    public const string Usage =
+        "usage: Distillation [--data cifar10-jpeg] [--teacher resnet56-4bfd9763.th] [--train-images N] [--test-images N] [--epochs N] [--threads N] [--model artifacts/student.zip] [--baseline] [--train-teacher N]";
+
+    private static readonly string[] Options = ["--data", "--teacher", "--train-images", "--test-images", "--epochs", "--threads", "--model", "--train-teacher"];
+
+    /// <summary>The cifar10-jpeg folder (train/ and test/ image folders).</summary>
     public string DataRoot { get; init; } = Path.Combine("..", "shared", "data", "cifar10-jpeg");
 
     /// <summary>The teacher: the published CIFAR-10 ResNet-56 (legacy torch.save of {'state_dict', 'best_prec1'}, keys prefixed module.).</summary>
@@ -17,32 +20,33 @@ internal sealed record DistillationSettings
 
     public int Epochs { get; init; } = 5;
 
+    /// <summary>libtorch's intra-op threads; default libtorch's choice.</summary>
+    public int? Threads { get; init; }
+
+    public string ModelPath { get; init; } = Path.Combine("artifacts", "student.zip");
+
+    /// <summary>Train the teacher here through ML.NET for this many epochs (and distil from its checkpoint) instead of reading <see cref="TeacherPath"/>; default null.</summary>
+    public int? TeacherEpochs { get; init; }
+
     /// <summary>Also train the student with cross-entropy alone, for comparison.</summary>
     public bool Baseline { get; init; }
 
+    /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static DistillationSettings Parse(string[] args)
     {
-        var settings = new DistillationSettings();
-        for (var i = 0; i < args.Length; i++)
+        var given = SampleArguments.Parse(args, Options, ["--baseline"]);
+        var defaults = new DistillationSettings();
+        return new DistillationSettings
         {
-            if (args[i] == "--baseline")
-            {
-                settings = settings with { Baseline = true };
-                continue;
-            }
-
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            settings = args[i++] switch
-            {
-                "--data" => settings with { DataRoot = value },
-                "--teacher" => settings with { TeacherPath = value },
-                "--train-images" => settings with { TrainImages = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--test-images" => settings with { TestImages = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--epochs" => settings with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option {unknown}. Options: --data, --teacher, --train-images, --test-images, --epochs, --baseline."),
-            };
-        }
-
-        return settings;
+            DataRoot = given.Text("--data", defaults.DataRoot),
+            TeacherPath = given.Text("--teacher", defaults.TeacherPath),
+            TrainImages = given.Int("--train-images", defaults.TrainImages, minimum: 10),
+            TestImages = given.Int("--test-images", defaults.TestImages, minimum: 10),
+            Epochs = given.Int("--epochs", defaults.Epochs),
+            Threads = given.OptionalInt("--threads"),
+            ModelPath = given.Text("--model", defaults.ModelPath),
+            Baseline = given.Has("--baseline"),
+            TeacherEpochs = given.OptionalInt("--train-teacher"),
+        };
     }
 }

@@ -8,7 +8,8 @@ namespace Microsoft.ML;
 /// wrappers over the library's readers (<see cref="ImageFolder"/>, <see cref="Cub200"/>, <see cref="StanfordDogs"/>,
 /// <see cref="Cifar"/>, <see cref="Idx"/>). Columns: <c>ImagePath</c> (text) for files or <c>Image</c> (an <c>MLImage</c>)
 /// for CIFAR and IDX, <c>Label</c> (the class name as text: make it a key with <c>MapValueToKey("Label")</c>), and for
-/// CUB-200-2011 the bounding box (<c>BoxX</c>, <c>BoxY</c>, <c>BoxWidth</c>, <c>BoxHeight</c>, pixels) when the layout has it.
+/// CUB-200-2011 and Stanford Dogs the bounding box (<c>BoxX</c>, <c>BoxY</c>, <c>BoxWidth</c>, <c>BoxHeight</c>, pixels; NaN for an
+/// image without one) when the layout has them.
 /// </summary>
 public static class CamLossDataCatalog
 {
@@ -20,7 +21,7 @@ public static class CamLossDataCatalog
     public static IDataView LoadCub200(this DataOperationsCatalog catalog, string root, DataSplit split = DataSplit.Train, ImageDatasetOptions? options = null) =>
         View(catalog, Cub200.Load(root, split, options));
 
-    /// <summary>Stanford Dogs in its official layout (<c>Images/</c>, <c>lists/*.mat</c>). Columns <c>ImagePath</c>, <c>Label</c>.</summary>
+    /// <summary>Stanford Dogs in its official layout (<c>Images/</c>, <c>lists/*.mat</c>). Columns <c>ImagePath</c>, <c>Label</c>, and the first object's bounding box when <c>Annotation/</c> is there.</summary>
     public static IDataView LoadStanfordDogs(this DataOperationsCatalog catalog, string root, DataSplit split = DataSplit.Train, ImageDatasetOptions? options = null) =>
         View(catalog, StanfordDogs.Load(root, split, options));
 

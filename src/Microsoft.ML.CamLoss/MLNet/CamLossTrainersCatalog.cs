@@ -69,7 +69,7 @@ public static class CamLossTrainersCatalog
     /// <c>Distillation</c>, not <c>CcmDistillation</c>: the trainer runs all three methods (<see cref="CcmDistillationTrainer.Options.Method"/>).
     /// </summary>
     /// <param name="catalog">The multiclass trainers.</param>
-    /// <param name="teacherPath">The teacher (a CamLoss model file, or a PyTorch checkpoint with <paramref name="teacherArchitecture"/>).</param>
+    /// <param name="teacherPath">The teacher: a training checkpoint (the <c>CheckpointDirectory</c> of a teacher fitted through ML.NET, or its checkpoint file), a CamLoss model file, or a PyTorch checkpoint with <paramref name="teacherArchitecture"/>.</param>
     /// <param name="labelColumnName">The key label.</param>
     /// <param name="imageColumnName">The image column.</param>
     /// <param name="architecture">The student; default ResNet-18.</param>

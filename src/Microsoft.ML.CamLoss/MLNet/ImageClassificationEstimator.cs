@@ -81,12 +81,20 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
         ArgumentNullException.ThrowIfNull(inputSchema);
         var options = Options;
         var kind = MLNetSchemaChecks.Check(inputSchema, options.ImageColumnName, options.LabelColumnName);
-        var imageType = inputSchema.FirstOrDefault(c => c.Name == options.ImageColumnName).ItemType as ImageDataViewType;
-        var size = options.ImageSize ?? (imageType is { Height: > 0, Width: > 0 } fixedSize ? (fixedSize.Height, fixedSize.Width) : DefaultSize(options.Architecture));
+        return OutputSchema(_ml, inputSchema, kind, options.ImageColumnName, options.ImageSize, options.Architecture, options.Resizing, options.Maps, options.MapResolution);
+    }
+
+    /// <summary>The output schema of the scoring chain (<see cref="MLNetScoringChain"/>) over a placeholder network, for any estimator that ends in it.</summary>
+    internal static SchemaShape OutputSchema(
+        MLContext ml, SchemaShape inputSchema, ImageColumnKind kind, string imageColumn, (int Height, int Width)? imageSize, Architecture architecture,
+        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution)
+    {
+        var imageType = inputSchema.FirstOrDefault(c => c.Name == imageColumn).ItemType as ImageDataViewType;
+        var size = imageSize ?? (imageType is { Height: > 0, Width: > 0 } fixedSize ? (fixedSize.Height, fixedSize.Width) : DefaultSize(architecture));
         string[] classes = ["class 0", "class 1"];
         using var placeholder = Backbones.Create(Architecture.ResNet8, classes.Length);
-        var onnx = OnnxExport.ToBytes(placeholder, classes, new ImagePipeline(), MLNetScoringChain.ExportOptions(size, options.Maps, options.MapResolution));
-        return MLNetScoringChain.Create(_ml, kind, options.ImageColumnName, size, options.Resizing, onnx, classes, options.Maps).GetOutputSchema(inputSchema);
+        var onnx = OnnxExport.ToBytes(placeholder, classes, new ImagePipeline(), MLNetScoringChain.ExportOptions(size, maps, resolution));
+        return MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, classes, maps).GetOutputSchema(inputSchema);
     }
 
     /// <summary>The fitted transformer of a trained <paramref name="model"/> (also the seam the tests use to compare with the core's scoring).</summary>
@@ -129,7 +137,7 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
     }
 
     /// <summary>Refuses a model whose scoring needs a step outside ML.NET's resize and the graph's normalisation.</summary>
-    private static void CheckExportable(ImagePipeline preprocessing, (int Height, int Width) size)
+    internal static void CheckExportable(ImagePipeline preprocessing, (int Height, int Width) size)
     {
         var (client, _) = OnnxPreprocessing.Split(preprocessing);
         foreach (var step in client.Transforms)

@@ -42,11 +42,7 @@ internal static class MLNetSchemaChecks
     /// <summary>The same checks on a schema shape (the estimator's <c>GetOutputSchema</c>).</summary>
     public static ImageColumnKind Check(SchemaShape shape, string imageColumn, string labelColumn)
     {
-        if (shape.FirstOrDefault(c => c.Name == imageColumn) is not { Name: not null } image)
-        {
-            throw new ArgumentException($"The data has no column '{imageColumn}' (columns: {string.Join(", ", shape.Select(c => c.Name))}); load images with mlContext.Transforms.LoadImages or LoadRawImageBytes, or set ImageColumnName.");
-        }
-
+        var image = FindImage(shape, imageColumn);
         if (shape.FirstOrDefault(c => c.Name == labelColumn) is not { Name: not null } label)
         {
             throw new ArgumentException($"The data has no column '{labelColumn}' (columns: {string.Join(", ", shape.Select(c => c.Name))}); set LabelColumnName to the label's column.");
@@ -57,13 +53,23 @@ internal static class MLNetSchemaChecks
             throw NotKey(labelColumn, label.ItemType);
         }
 
-        return image.ItemType switch
-        {
-            ImageDataViewType when image.Kind == SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Image,
-            var item when item == NumberDataViewType.Byte && image.Kind != SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Bytes,
-            _ => throw WrongImageType(imageColumn, image.ItemType),
-        };
+        return KindOf(image, imageColumn);
     }
+
+    /// <summary>The image column's checks alone on a schema shape (for scoring, where no label is needed).</summary>
+    public static ImageColumnKind CheckImage(SchemaShape shape, string imageColumn) => KindOf(FindImage(shape, imageColumn), imageColumn);
+
+    private static SchemaShape.Column FindImage(SchemaShape shape, string imageColumn) =>
+        shape.FirstOrDefault(c => c.Name == imageColumn) is { Name: not null } image
+            ? image
+            : throw new ArgumentException($"The data has no column '{imageColumn}' (columns: {string.Join(", ", shape.Select(c => c.Name))}); load images with mlContext.Transforms.LoadImages or LoadRawImageBytes, or set ImageColumnName.");
+
+    private static ImageColumnKind KindOf(SchemaShape.Column image, string imageColumn) => image.ItemType switch
+    {
+        ImageDataViewType when image.Kind == SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Image,
+        var item when item == NumberDataViewType.Byte && image.Kind != SchemaShape.Column.VectorKind.Scalar => ImageColumnKind.Bytes,
+        _ => throw WrongImageType(imageColumn, image.ItemType),
+    };
 
     /// <summary>The fixed size of an <c>MLImage</c> column (after <c>ResizeImages</c>), or null.</summary>
     public static (int Height, int Width)? FixedSize(DataViewSchema schema, string column) =>

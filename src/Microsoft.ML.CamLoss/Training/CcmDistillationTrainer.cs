@@ -65,10 +65,15 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
 
     private static Backbone LoadTeacher(Options options, int numClasses)
     {
-        var path = options.TeacherPath;
+        var path = TrainingRun.CheckpointPath(options.TeacherPath);   // a checkpoint directory: its checkpoint file
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Teacher file '{path}' does not exist.", path);
+        }
+
+        if (CheckpointTeacher.IsCheckpoint(path))
+        {
+            return CheckpointTeacher.Load(path, numClasses);
         }
 
         if (ModelFile.IsModelFile(path))
@@ -101,7 +106,11 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
     /// <summary>Options of <see cref="CcmDistillationTrainer"/>; defaults from the paper. <see cref="ImageClassificationTrainerOptions.Architecture"/> is the student's.</summary>
     public sealed class Options : ImageClassificationTrainerOptions
     {
-        /// <summary>The teacher: a CamLoss model file, or a PyTorch checkpoint / weights file with <see cref="TeacherArchitecture"/>. Required.</summary>
+        /// <summary>
+        /// The teacher: a training checkpoint (a run's <see cref="ImageClassificationTrainerOptions.CheckpointDirectory"/> or the
+        /// checkpoint file in it, e.g. of a teacher fitted through ML.NET; see <see cref="CheckpointTeacher"/>), a CamLoss model
+        /// file, or a PyTorch checkpoint / weights file with <see cref="TeacherArchitecture"/>. Required.
+        /// </summary>
         public string TeacherPath = string.Empty;
 
         /// <summary>The teacher's architecture, needed for a PyTorch checkpoint (a model file records its own).</summary>
