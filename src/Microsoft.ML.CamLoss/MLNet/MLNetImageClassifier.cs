@@ -1,0 +1,320 @@
+using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Explain;
+using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Image;
+
+namespace Microsoft.ML.CamLoss.MLNet;
+
+/// <summary>
+/// Scores a saved ML.NET model (<c>mlContext.Model.Save</c> of a pipeline that ends in one of this library's trainers)
+/// on the library's data sets and image files, through ML.NET itself: <c>Model.Load</c> (<see cref="CamLossModelCatalog.LoadCamLossModel"/>),
+/// then the saved transformers, so the probabilities and maps are the ones the user's ML.NET application gets (ML.NET's
+/// decode and resize, the ONNX graph on ONNX Runtime). This is what <c>camloss evaluate</c>, <c>predict</c> and
+/// <c>explain</c> do with a model zip.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why through ML.NET rather than the ONNX graph inside the zip on <see cref="OnnxImageClassifier"/>: that graph takes the
+/// pixels after ML.NET's <c>ResizeImages</c> (the zip records no resize of the library's own), so scoring it with the
+/// library's decoder and resize would give slightly other pixels, hence other numbers, than the model gives in ML.NET.
+/// </para>
+/// <para>
+/// Rows are fed by the model's saved input schema: a column that the data already has with the same name and type is used
+/// as it is (<c>ImagePath</c> and <c>Label</c> of <c>LoadImageFolder</c>, <c>Image</c> of <c>LoadIdx</c>); any other text
+/// column gets the image file's path, an image column the image (<c>LoadImages</c>) and a byte-vector column the file's bytes
+/// (<c>LoadRawImageBytes</c>). A label the model does not know becomes a missing key in its <c>MapValueToKey</c>, which
+/// scoring does not read; <see cref="Transform"/> maps the data set's labels to <see cref="ClassNames"/> by name.
+/// The maps (<c>Cam</c>, <c>Caam</c>, <c>Cams</c>) are those the model was fitted to output
+/// (<see cref="Training.ImageClassificationTrainerOptions.Maps"/>), at the resolution it was fitted with
+/// (<see cref="ScoringOptions.Resolution"/> is not applied: the maps come as the model gives them).
+/// </para>
+/// </remarks>
+public sealed class MLNetImageClassifier : IDisposable
+{
+    private const string FileColumn = "ImagePath";
+    private const string ImageColumn = "Image";
+
+    private readonly MLContext _ml = new(seed: 0);
+    private readonly ITransformer _model;
+    private readonly DataViewSchema _inputSchema;
+    private readonly Dictionary<string, int[]> _mapShapes = new(StringComparer.Ordinal);
+
+    /// <summary>Loads the model zip at <paramref name="path"/> and checks that one of the library's trainers fitted it.</summary>
+    /// <exception cref="ModelFileException">The file is missing, is not an ML.NET model (truncated, damaged, another kind of zip), or is an ML.NET model that no trainer of this library fitted.</exception>
+    public MLNetImageClassifier(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Source = path;
+        try
+        {
+            _model = _ml.Model.LoadCamLossModel(path, out _inputSchema);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new ModelFileException(path, "the file does not exist.", e);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            throw new ModelFileException(path, $"is not an ML.NET model that can be loaded ({ModelFileException.Quote(Innermost(e))}); save the model again with mlContext.Model.Save.", e);
+        }
+
+        try
+        {
+            if (!Transformers(_model).Any(t => t is CustomMappingTransformer<FirstSlot.Vector, FirstSlot.Scalar>))
+            {
+                throw Foreign("its transformers have no CAM-loss scoring chain");
+            }
+
+            var output = OutputSchema(Feed(_ml.Data.LoadFromEnumerable(Array.Empty<FileRow>())));
+            if (output.GetColumnOrNull(MLNetColumns.Score) is not { Type: VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } } score || !score.HasSlotNames())
+            {
+                throw Foreign("it has no Score column with class names");
+            }
+
+            var names = default(VBuffer<ReadOnlyMemory<char>>);
+            score.GetSlotNames(ref names);
+            ClassNames = [.. names.DenseValues().Select(n => n.ToString())];
+            foreach (var role in new[] { OnnxNames.Cam, OnnxNames.Caam, OnnxNames.Cams })
+            {
+                if (output.GetColumnOrNull(role) is { Type: VectorDataViewType { ItemType: var item, Dimensions: var dims } } && item == NumberDataViewType.Single)
+                {
+                    _mapShapes[role] = [.. dims.Skip(1)];   // ML.NET keeps the graph's batch dimension of 1 in front
+                }
+            }
+
+            Preprocessing = PictureOfResize(_model, Feed(_ml.Data.LoadFromEnumerable(Array.Empty<FileRow>())).Schema);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The model file, as the caller named it (used in errors).</summary>
+    public string Source { get; }
+
+    /// <summary>The classes, in the order of the <c>Score</c> slots (their slot names).</summary>
+    public IReadOnlyList<string> ClassNames { get; } = [];
+
+    /// <summary>The activation maps the model outputs (the columns it was fitted with).</summary>
+    public OnnxMaps Maps =>
+        (_mapShapes.ContainsKey(OnnxNames.Cam) ? OnnxMaps.Cam : OnnxMaps.None) |
+        (_mapShapes.ContainsKey(OnnxNames.Caam) ? OnnxMaps.Caam : OnnxMaps.None) |
+        (_mapShapes.ContainsKey(OnnxNames.Cams) ? OnnxMaps.Cams : OnnxMaps.None);
+
+    /// <summary>
+    /// The geometry of ML.NET's <c>ResizeImages</c> in the model as the library's steps, for pictures of what the network saw
+    /// (laying a map over the image): to a square, the trainers' default <c>IsoCrop</c> (a resize of the shorter side, then a
+    /// centre crop); to another size, a resize to it. ML.NET keeps the resizing kind to itself, so for a model fitted with
+    /// <c>Fill</c> or <c>IsoPad</c> the picture of a non-square image is approximate. Scoring does not use it (ML.NET resizes).
+    /// </summary>
+    public ImagePipeline Preprocessing { get; } = new();
+
+    /// <summary>Predicts the image file at <paramref name="imagePath"/>.</summary>
+    /// <exception cref="ArgumentException">The options ask for a map the model lacks.</exception>
+    /// <exception cref="DatasetException">The file is missing.</exception>
+    public ImagePrediction Predict(string imagePath, ScoringOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(imagePath);
+        if (!File.Exists(imagePath))
+        {
+            throw new DatasetException(imagePath, "The image file does not exist.");
+        }
+
+        var rows = _ml.Data.LoadFromEnumerable(new[] { new FileRow { ImagePath = Path.GetFullPath(imagePath) } });
+        return Score(rows, [imagePath], options ?? new ScoringOptions())[0];
+    }
+
+    /// <summary>
+    /// Scores every image of <paramref name="data"/> (files, or in-memory pixels when the model reads an image column), in
+    /// data-set order; labels are matched to <see cref="ClassNames"/> by name. Pass the result to
+    /// <see cref="MulticlassClassificationCatalog.Evaluate"/> for the metrics.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data set has images of a class the model does not know, the options ask for a map it lacks, or the model reads image files and the data set is in memory.</exception>
+    public ScoredImageData Transform(ImageDataset data, ScoringOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var labelMap = ImageClassificationModel.MapLabels(ClassNames, data);
+        var predictions = Score(DatasetDataView.Create(_ml, data), [.. data.Select(s => s.Image.Name)], options ?? new ScoringOptions());
+        return new ScoredImageData(ClassNames, predictions, [.. data.Select(s => labelMap[s.Label])]);
+    }
+
+    /// <summary>Releases the ONNX Runtime session of the model's ONNX transformer.</summary>
+    public void Dispose() => (_model as IDisposable)?.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => $"ML.NET model {Path.GetFileName(Source)}, {ClassNames.Count} classes";
+
+    private ImagePrediction[] Score(IDataView rows, IReadOnlyList<string> sources, ScoringOptions options)
+    {
+        var camClass = ImageClassificationModel.CamClassIndex(ClassNames, options);
+        var camRole = CheckMaps(options, camClass);
+        var scored = _model.Transform(Feed(rows));
+        CheckSchema(scored.Schema);
+        var columns = new[] { MLNetColumns.Score, camRole, options.IncludeCaam ? OnnxNames.Caam : null }.OfType<string>().Select(n => scored.Schema[n]).ToArray();
+        using var cursor = scored.GetRowCursor(columns);
+        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
+        var predictions = new List<ImagePrediction>(sources.Count);
+        var buffer = default(VBuffer<float>);
+        while (cursor.MoveNext())
+        {
+            getters[0](ref buffer);
+            var score = buffer.DenseValues().ToArray();
+            var predicted = Array.IndexOf(score, score.Max());
+            Heatmap? cam = null, caam = null;
+            if (camRole is not null)
+            {
+                getters[1](ref buffer);
+                cam = MapOf(camRole, buffer, camRole == OnnxNames.Cams ? (camClass >= 0 ? camClass : predicted) : 0);
+            }
+
+            if (options.IncludeCaam)
+            {
+                getters[^1](ref buffer);
+                caam = MapOf(OnnxNames.Caam, buffer, 0);
+            }
+
+            predictions.Add(new ImagePrediction(sources[predictions.Count], ClassNames, score, cam, caam, cam is null ? -1 : camClass >= 0 ? camClass : predicted));
+        }
+
+        return [.. predictions];
+    }
+
+    /// <summary>The map column that gives the requested CAM (null when none is asked for), after checking the model has what the options ask for.</summary>
+    private string? CheckMaps(ScoringOptions options, int camClass)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string Refit = "fit it with the map columns (ImageClassificationTrainerOptions.Maps = OnnxMaps.CamAndCaam) and save it again";
+        string? camRole = null;
+        if (options.IncludeCam)
+        {
+            camRole = camClass < 0 && _mapShapes.ContainsKey(OnnxNames.Cam) ? OnnxNames.Cam
+                : _mapShapes.ContainsKey(OnnxNames.Cams) ? OnnxNames.Cams
+                : throw new ArgumentException(
+                    camClass < 0 ? $"{Source} has no Cam column; {Refit}." : $"{Source} has no Cams column, so it cannot give the CAM of class '{options.CamClass}'; fit it with OnnxMaps.Cams.",
+                    nameof(options));
+        }
+
+        if (options.IncludeCaam && !_mapShapes.ContainsKey(OnnxNames.Caam))
+        {
+            throw new ArgumentException($"{Source} has no Caam column; {Refit}.", nameof(options));
+        }
+
+        return camRole;
+    }
+
+    private Heatmap MapOf(string role, VBuffer<float> buffer, int slice)
+    {
+        var shape = _mapShapes[role];
+        var (height, width) = (shape[^2], shape[^1]);
+        var values = buffer.DenseValues().Skip(slice * height * width).Take(height * width).ToArray();
+        return new Heatmap(height, width, values);
+    }
+
+    /// <summary>The rows with the model's input columns added (see the remarks of the class).</summary>
+    private IDataView Feed(IDataView rows)
+    {
+        var source = rows.Schema.GetColumnOrNull(FileColumn) is { Type: TextDataViewType } ? FileColumn : ImageColumn;
+        IEstimator<ITransformer> feed = new EstimatorChain<ITransformer>();
+        foreach (var column in _inputSchema.Where(c => !c.IsHidden))
+        {
+            if (rows.Schema.GetColumnOrNull(column.Name) is { } present && present.Type.Equals(column.Type))
+            {
+                continue;
+            }
+
+            IEstimator<ITransformer>? step = (column.Type, source) switch
+            {
+                (TextDataViewType, FileColumn) => _ml.Transforms.CopyColumns(column.Name, FileColumn),
+                (ImageDataViewType, FileColumn) => _ml.Transforms.LoadImages(column.Name, null, FileColumn),
+                (VectorDataViewType { ItemType: var item }, FileColumn) when item == NumberDataViewType.Byte => _ml.Transforms.LoadRawImageBytes(column.Name, null, FileColumn),
+                (ImageDataViewType, ImageColumn) => _ml.Transforms.CopyColumns(column.Name, ImageColumn),
+                (VectorDataViewType or TextDataViewType, ImageColumn) => throw new ArgumentException(
+                    $"{Source} reads its images from files (column '{column.Name}'), but the data set's images are in memory (IDX, CIFAR); give an image folder.", "data"),
+                _ => null,   // a column scoring may not read (a key label, a box): left out; CheckSchema reports it if the model needs it
+            };
+            feed = step is null ? feed : feed.Append(step);
+        }
+
+        return feed.Fit(rows).Transform(rows);
+    }
+
+    private DataViewSchema OutputSchema(IDataView fed)
+    {
+        try
+        {
+            return _model.GetOutputSchema(fed.Schema);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw Foreign($"camloss cannot feed its input columns from image files ({TorchErrors.FirstLine(e.Message).TrimEnd('.')})", e);
+        }
+    }
+
+    private void CheckSchema(DataViewSchema scored)
+    {
+        if (scored.GetColumnOrNull(MLNetColumns.Score) is null)
+        {
+            throw Foreign("scoring gave no Score column");
+        }
+    }
+
+    private ModelFileException Foreign(string why, Exception? inner = null) =>
+        new(Source, $"is an ML.NET model but not an image classifier fitted by camloss's trainers: {why}. Give a model zip saved from mlContext.MulticlassClassification.Trainers.CamLoss (…) with mlContext.Model.Save, a camloss model file, or an ONNX file from camloss export.", inner);
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        return e;
+    }
+
+    /// <summary>Every transformer of <paramref name="model"/>, chains opened.</summary>
+    private static IEnumerable<ITransformer> Transformers(ITransformer model) =>
+        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Transformers).Prepend(model) : [model];
+
+    /// <summary>The picture steps of ML.NET's resize in <paramref name="model"/> (see <see cref="Preprocessing"/>), from the size its resized column has.</summary>
+    private static ImagePipeline PictureOfResize(ITransformer model, DataViewSchema input)
+    {
+        var schema = input;
+        return ResizedSize(model, ref schema) is { } size
+            ? size.Height == size.Width ? new ImagePipeline().Resize(size.Height).CenterCrop(size.Height) : new ImagePipeline().Resize(size.Height, size.Width)
+            : new ImagePipeline();
+    }
+
+    /// <summary>The size of the model's resized image column (ML.NET keeps the resize settings internal; the column's type records the size).</summary>
+    private static (int Height, int Width)? ResizedSize(ITransformer model, ref DataViewSchema schema)
+    {
+        if (model is IEnumerable<ITransformer> chain)
+        {
+            foreach (var inner in chain)
+            {
+                if (ResizedSize(inner, ref schema) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+
+        schema = model.GetOutputSchema(schema);
+        return model is ImageResizingTransformer && schema.GetColumnOrNull(MLNetColumns.Resized) is { Type: ImageDataViewType { Height: > 0 } image }
+            ? (image.Height, image.Width)
+            : null;
+    }
+
+    /// <summary>One image file (the rows of <see cref="Predict(string, ScoringOptions?)"/>).</summary>
+    private sealed class FileRow
+    {
+        public string ImagePath { get; set; } = string.Empty;
+    }
+}
