@@ -24,6 +24,7 @@ namespace Microsoft.ML.CamLoss.Tests.Cli;
 public sealed class ModelKindsCommandTests
 {
     private static TempFolder _temp = null!;
+    private static ImageClassificationModel _model = null!;
     private static string _images = string.Empty;
     private static string _zip = string.Empty;
     private static string _zipWithoutMaps = string.Empty;
@@ -45,24 +46,25 @@ public sealed class ModelKindsCommandTests
         var options = MLNetScenario.Options(epochs: 1);
         var dataset = DataViewImages.ToDataset(ml, data, "Image", "Label", ["c00", "c01", "c02"], (32, 32), ImageResizingEstimator.ResizingKind.IsoCrop, "model kinds");
         var trainer = (CamLossImageClassificationTrainer)ml.MulticlassClassification.Trainers.CamLoss(options).Trainer;
-        using var model = trainer.Fit(dataset, options.Augmentation!);
+        var model = trainer.Fit(dataset, options.Augmentation!);
 
         _zip = SaveZip(ml, prepare, model, OnnxMaps.CamAndCaam, data, raw.Schema, "model.zip");
         _zipWithoutMaps = SaveZip(ml, prepare, model, OnnxMaps.None, data, raw.Schema, "model-without-maps.zip");
-        _camloss = Path.Combine(_temp.Path, "model.camloss");
-        new CamLossContext(seed: 0).Model.Save(model, _camloss);
 
-        // The network saw ML.NET's 32 × 32 resize; the graphs record a resize of their own for the 24 × 24 images.
+        // The network saw ML.NET's 32 × 32 resize; the model file and the graphs record a resize of their own for the 24 × 24 images.
         var preprocessing = new ImagePipeline().Resize(32, 32);
         foreach (var step in model.Preprocessing.Transforms)
         {
             preprocessing = preprocessing.Append(step);
         }
 
+        _model = new ImageClassificationModel(model.Network, model.Architecture, model.ClassNames, preprocessing, [3, 32, 32], model.TrainerName, model.History, null);
+        _camloss = Path.Combine(_temp.Path, "model.camloss");
+        new CamLossContext(seed: 0).Model.Save(_model, _camloss);
         _onnx = Path.Combine(_temp.Path, "model-graph.bin");   // no .onnx extension: the kind is read from the content
-        OnnxExport.Save(model.Network, model.ClassNames, preprocessing, _onnx, new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam });
+        OnnxExport.Save(_model, _onnx, new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam });
         _onnxWithoutMaps = Path.Combine(_temp.Path, "model-without-maps.onnx");
-        OnnxExport.Save(model.Network, model.ClassNames, preprocessing, _onnxWithoutMaps, new OnnxExportOptions { Maps = OnnxMaps.None });
+        OnnxExport.Save(_model, _onnxWithoutMaps, new OnnxExportOptions { Maps = OnnxMaps.None });
 
         var text = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a red flower" }, new TextRow { Text = "a dog" } });
         _textZip = Path.Combine(_temp.Path, "text.zip");
@@ -70,7 +72,11 @@ public sealed class ModelKindsCommandTests
     }
 
     [ClassCleanup]
-    public static void Cleanup() => _temp.Dispose();
+    public static void Cleanup()
+    {
+        _model.Dispose();
+        _temp.Dispose();
+    }
 
     [TestMethod]
     public void Detect_EachSavedForm_IsToldApartByContent()
@@ -125,6 +131,38 @@ public sealed class ModelKindsCommandTests
         var gallery = JsonNode.Parse(File.ReadAllText(Path.Combine(output.Path, "gallery.json")))!;
         Assert.IsTrue(File.Exists(Path.Combine(output.Path, "gallery.png")));
         Assert.Contains("3", gallery.ToJsonString(), "three images");
+    }
+
+    /// <summary>
+    /// The gallery of a graph (no gradients: Grad-CAM in its closed form ReLU(CAM) / (h·w)) shows what the gallery of its
+    /// network shows (Grad-CAM by autograd): the same images, labels, and maps. Tolerance: the graph folds BatchNorm into the
+    /// convolutions, so float32 sums differ in order; 1e-4 of each map's range (as the gallery's own Grad-CAM test).
+    /// </summary>
+    [TestMethod]
+    public void Gallery_GraphAndItsNetwork_SameImagesLabelsAndMaps()
+    {
+        using var graph = new OnnxImageClassifier(_onnx);
+        using var data = new TempFolder();
+        var images = new CamLossContext(seed: 0).Data.LoadImageFolder(_images);
+        var expected = CamLoss.Explain.ExplanationGallery.Write(_model, images, data.Folder("network"), count: 6, seed: 2);
+        var actual = CamLoss.Explain.ExplanationGallery.Write(graph, images, data.Folder("graph"), count: 6, seed: 2);
+
+        Assert.HasCount(expected.Entries.Count, actual.Entries);
+        foreach (var (e, a) in expected.Entries.Zip(actual.Entries))
+        {
+            Assert.AreEqual(e.Source, a.Source);
+            Assert.AreEqual(e.PredictedLabel, a.PredictedLabel, e.Source);
+            Assert.AreEqual(e.Probability, a.Probability, 1e-4f, e.Source);
+            foreach (var (mapE, mapA, name) in new[] { (e.Cam, a.Cam, "CAM"), (e.Caam, a.Caam, "CAAM"), (e.GradCam, a.GradCam, "Grad-CAM") })
+            {
+                Assert.AreEqual((mapE.Height, mapE.Width), (mapA.Height, mapA.Width), name);
+                var tolerance = 1e-4 * Math.Max(mapE.Max - mapE.Min, 1e-6);
+                for (var i = 0; i < mapE.Values.Length; i++)
+                {
+                    Assert.AreEqual(mapE.Values[i], mapA.Values[i], tolerance, $"{e.Source} {name} cell {i}");
+                }
+            }
+        }
     }
 
     [TestMethod]
@@ -204,6 +242,32 @@ public sealed class ModelKindsCommandTests
         var damaged = _temp.Write("flipped.zip", bytes);
         Assert.AreEqual(ModelFileKind.MLNetModel, ModelSniffer.Detect(damaged));
         CliRun.Of("evaluate", "--model", damaged, "--data", _images).AssertOneLineError(ExitCodes.Failure, damaged, "is not an ML.NET model that can be loaded", "save the model again");
+    }
+
+    [TestMethod]
+    public void Evaluate_MLNetZipOnDataWithAClassItLacks_OneLineNamingTheClass()
+    {
+        using var data = new TempFolder();
+        foreach (var (from, to) in new[] { ("c00", "c00"), ("c01", "c01"), ("c02", "tulip") })
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(_images, from)))
+            {
+                data.Write(Path.Combine("flowers", to, Path.GetFileName(file)), File.ReadAllBytes(file));
+            }
+        }
+
+        CliRun.Of("evaluate", "--model", _zip, "--data", Path.Combine(data.Path, "flowers"))
+            .AssertOneLineError(ExitCodes.Failure, "labelled 'tulip'", "a class the model was not trained on", "c00, c01, c02");
+    }
+
+    [TestMethod]
+    public void Predict_TruncatedOnnx_OneLineNamingTheFile()
+    {
+        var bytes = File.ReadAllBytes(_onnx);
+        var truncated = _temp.Write("truncated.onnx", bytes.AsSpan(0, bytes.Length / 2));
+        Assert.AreEqual(ModelFileKind.OnnxGraph, ModelSniffer.Detect(truncated), "the head is intact");
+        CliRun.Of("predict", "--model", truncated, Directory.GetFiles(Path.Combine(_images, "c00"))[0])
+            .AssertOneLineError(ExitCodes.Failure, truncated, "is not a model ONNX Runtime can load");
     }
 
     private static string SaveZip(MLContext ml, ITransformer prepare, ImageClassificationModel model, OnnxMaps maps, IDataView data, DataViewSchema schema, string name)
