@@ -30,7 +30,8 @@ namespace Microsoft.ML.CamLoss.MLNet;
 /// scoring does not read; <see cref="Transform"/> maps the data set's labels to <see cref="ClassNames"/> by name.
 /// The maps (<c>Cam</c>, <c>Caam</c>, <c>Cams</c>) are those the model was fitted to output
 /// (<see cref="Training.ImageClassificationTrainerOptions.Maps"/>), at the resolution it was fitted with
-/// (<see cref="ScoringOptions.Resolution"/> is not applied: the maps come as the model gives them).
+/// (<see cref="ScoringOptions.Resolution"/> is not applied: the maps come as the model gives them). ML.NET scores row by row,
+/// so <see cref="ScoringOptions.BatchSize"/> is not used either.
 /// </para>
 /// </remarks>
 public sealed class MLNetImageClassifier : IDisposable
@@ -69,7 +70,8 @@ public sealed class MLNetImageClassifier : IDisposable
                 throw Foreign("its transformers have no CAM-loss scoring chain");
             }
 
-            var output = OutputSchema(Feed(_ml.Data.LoadFromEnumerable(Array.Empty<FileRow>())));
+            var fed = Feed(_ml.Data.LoadFromEnumerable(Array.Empty<FileRow>()));
+            var output = OutputSchema(fed);
             if (output.GetColumnOrNull(MLNetColumns.Score) is not { Type: VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } } score || !score.HasSlotNames())
             {
                 throw Foreign("it has no Score column with class names");
@@ -80,13 +82,13 @@ public sealed class MLNetImageClassifier : IDisposable
             ClassNames = [.. names.DenseValues().Select(n => n.ToString())];
             foreach (var role in new[] { OnnxNames.Cam, OnnxNames.Caam, OnnxNames.Cams })
             {
-                if (output.GetColumnOrNull(role) is { Type: VectorDataViewType { ItemType: var item, Dimensions: var dims } } && item == NumberDataViewType.Single)
+                if (output.GetColumnOrNull(role) is { Type: VectorDataViewType { ItemType: var item, Dimensions: { Length: >= 3 } dims } } && item == NumberDataViewType.Single && dims.All(d => d > 0))
                 {
                     _mapShapes[role] = [.. dims.Skip(1)];   // ML.NET keeps the graph's batch dimension of 1 in front
                 }
             }
 
-            Preprocessing = PictureOfResize(_model, Feed(_ml.Data.LoadFromEnumerable(Array.Empty<FileRow>())).Schema);
+            Preprocessing = PictureOfResize(_model, fed.Schema);
         }
         catch
         {
