@@ -129,7 +129,8 @@ public sealed class MLNetImageClassifier : IDisposable
         }
 
         var rows = _ml.Data.LoadFromEnumerable(new[] { new FileRow { ImagePath = Path.GetFullPath(imagePath) } });
-        return Score(rows, [imagePath], options ?? new ScoringOptions())[0];
+        var predictions = Score(rows, [imagePath], options ?? new ScoringOptions(), out var failure);
+        return failure is null ? predictions[0] : throw failure;
     }
 
     /// <summary>
@@ -137,13 +138,58 @@ public sealed class MLNetImageClassifier : IDisposable
     /// data-set order; labels are matched to <see cref="ClassNames"/> by name. Pass the result to
     /// <see cref="MulticlassClassificationCatalog.Evaluate"/> for the metrics.
     /// </summary>
+    /// <remarks>
+    /// An image ML.NET cannot read stops scoring with a <see cref="DatasetException"/> naming it; when the data set skips
+    /// invalid images (<see cref="ImageDataset.SkipInvalidImages"/>) it is recorded in <see cref="ImageDataset.SkipReport"/>
+    /// instead, left out of the result, and scoring goes on from the next image.
+    /// </remarks>
     /// <exception cref="ArgumentException">The data set has images of a class the model does not know, the options ask for a map it lacks, or the model reads image files and the data set is in memory.</exception>
+    /// <exception cref="DatasetException">An image cannot be read (and the data set does not skip invalid images).</exception>
     public ScoredImageData Transform(ImageDataset data, ScoringOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
+        options ??= new ScoringOptions();
         var labelMap = ImageClassificationModel.MapLabels(ClassNames, data);
-        var predictions = Score(DatasetDataView.Create(_ml, data), [.. data.Select(s => s.Image.Name)], options ?? new ScoringOptions());
-        return new ScoredImageData(ClassNames, predictions, [.. data.Select(s => labelMap[s.Label])]);
+        var predictions = new List<ImagePrediction>(data.Count);
+        var labels = new List<int>(data.Count);
+        for (var start = 0; start < data.Count;)
+        {
+            var rest = start == 0 ? data : data.Subset(Enumerable.Range(start, data.Count - start));
+            var scored = Score(DatasetDataView.Create(_ml, rest), [.. rest.Select(s => s.Image.Name)], options, out var failure);
+            predictions.AddRange(scored);
+            labels.AddRange(rest.Take(scored.Length).Select(s => labelMap[s.Label]));
+            if (failure is null)
+            {
+                break;
+            }
+
+            // ML.NET reads rows ahead on other threads, so a failure can surface before the row that caused it, and its
+            // cursor cannot go on after one: find the image one at a time, then start again after it.
+            var index = start + scored.Length;
+            for (; index < data.Count; index++)
+            {
+                var one = data.Subset([index]);
+                var single = Score(DatasetDataView.Create(_ml, one), [one[0].Image.Name], options, out var alone);
+                if (alone is not null)
+                {
+                    failure = alone;
+                    break;
+                }
+
+                predictions.Add(single[0]);
+                labels.Add(labelMap[one[0].Label]);
+            }
+
+            if (index == data.Count)
+            {
+                throw failure;   // no image fails alone: not an image's fault
+            }
+
+            data.SkipReport.SkipOrThrow(failure, data.SkipInvalidImages);
+            start = index + 1;
+        }
+
+        return new ScoredImageData(ClassNames, [.. predictions], [.. labels]);
     }
 
     /// <summary>Releases the ONNX Runtime session of the model's ONNX transformer.</summary>
@@ -152,8 +198,10 @@ public sealed class MLNetImageClassifier : IDisposable
     /// <inheritdoc />
     public override string ToString() => $"ML.NET model {Path.GetFileName(Source)}, {ClassNames.Count} classes";
 
-    private ImagePrediction[] Score(IDataView rows, IReadOnlyList<string> sources, ScoringOptions options)
+    /// <summary>The predictions of <paramref name="rows"/> in order, up to the first row ML.NET fails on (then <paramref name="failure"/> names that image).</summary>
+    private ImagePrediction[] Score(IDataView rows, IReadOnlyList<string> sources, ScoringOptions options, out DatasetException? failure)
     {
+        failure = null;
         var camClass = ImageClassificationModel.CamClassIndex(ClassNames, options);
         var camRole = CheckMaps(options, camClass);
         var scored = _model.Transform(Feed(rows));
@@ -163,9 +211,23 @@ public sealed class MLNetImageClassifier : IDisposable
         var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
         var predictions = new List<ImagePrediction>(sources.Count);
         var buffer = default(VBuffer<float>);
-        while (cursor.MoveNext())
+        while (true)
         {
-            getters[0](ref buffer);
+            try
+            {
+                if (!cursor.MoveNext())
+                {
+                    break;
+                }
+
+                getters[0](ref buffer);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+            {
+                failure = new DatasetException(sources[predictions.Count], $"{Source} could not read the image through ML.NET ({TorchErrors.FirstLine(Innermost(e).Message).TrimEnd('.')}).", innerException: e);
+                break;
+            }
+
             var score = buffer.DenseValues().ToArray();
             var predicted = Array.IndexOf(score, score.Max());
             Heatmap? cam = null, caam = null;

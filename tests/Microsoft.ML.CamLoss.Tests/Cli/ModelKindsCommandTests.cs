@@ -261,6 +261,24 @@ public sealed class ModelKindsCommandTests
     }
 
     [TestMethod]
+    public void Evaluate_MLNetZipOnABrokenImage_OneLineNamingItOrSkippedWhenAsked()
+    {
+        using var data = new TempFolder();
+        foreach (var file in Directory.GetFiles(_images, "*.png", SearchOption.AllDirectories))
+        {
+            data.Write(Path.Combine("flowers", Path.GetFileName(Path.GetDirectoryName(file)!), Path.GetFileName(file)), File.ReadAllBytes(file));
+        }
+
+        var broken = data.Write("flowers/c01/broken.png", [.. File.ReadAllBytes(Directory.GetFiles(Path.Combine(_images, "c01"))[0]).AsSpan(0, 40)]);
+        var root = Path.Combine(data.Path, "flowers");
+
+        CliRun.Of("evaluate", "--model", _zip, "--data", root).AssertOneLineError(ExitCodes.Failure, broken, "could not read the image through ML.NET");
+        var run = CliRun.Of("evaluate", "--model", _zip, "--data", root, "--json", "--skip-invalid-images").AssertSucceeded();
+        var counts = JsonNode.Parse(run.Stdout)!["ConfusionMatrix"]!["Counts"]!.AsArray();
+        Assert.AreEqual(12, counts.Sum(row => row!.AsArray().Sum(c => c!.GetValue<long>())), "the 12 readable images scored, the broken one left out");
+    }
+
+    [TestMethod]
     public void Predict_TruncatedOnnx_OneLineNamingTheFile()
     {
         var bytes = File.ReadAllBytes(_onnx);
