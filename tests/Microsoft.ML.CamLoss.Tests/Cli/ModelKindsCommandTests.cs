@@ -130,7 +130,8 @@ public sealed class ModelKindsCommandTests
         CliRun.Of("explain", "--model", model, "--data", _images, "--out", output.Path, "--count", "3").AssertSucceeded();
         var gallery = JsonNode.Parse(File.ReadAllText(Path.Combine(output.Path, "gallery.json")))!;
         Assert.IsTrue(File.Exists(Path.Combine(output.Path, "gallery.png")));
-        Assert.Contains("3", gallery.ToJsonString(), "three images");
+        Assert.HasCount(3, gallery["images"]!.AsArray());
+        CollectionAssert.AreEqual(new long[] { 32, 32 }, gallery["inputSize"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray(), "the pictures are what the network saw: 32 × 32");
     }
 
     /// <summary>
