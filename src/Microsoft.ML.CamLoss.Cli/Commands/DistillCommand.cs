@@ -18,7 +18,7 @@ internal sealed class DistillCommand : CliCommand
 
     private readonly Option<string> _teacher = new("--teacher")
     {
-        Description = "The teacher: a camloss model file, or a PyTorch checkpoint with --teacher-arch. It must know the data's classes.",
+        Description = "The teacher: a camloss model file, or a PyTorch checkpoint with --teacher-arch (not an ML.NET zip or ONNX file: distillation needs the teacher's network). It must know the data's classes.",
         HelpName = "model",
         Required = true,
     };
@@ -48,10 +48,13 @@ internal sealed class DistillCommand : CliCommand
     {
         var teacher = parse.GetRequiredValue(_teacher);
         var teacherArchitecture = parse.GetValue(_teacherArch);
-        switch (ModelSniffer.Detect(teacher))
+        var kind = ModelSniffer.Detect(teacher);
+        switch (kind)
         {
             case ModelFileKind.Missing:
                 throw new CliException($"teacher file '{teacher}' does not exist");
+            case ModelFileKind.OnnxGraph or ModelFileKind.MLNetModel:
+                throw new CliException(ModelOptions.WrongKind(teacher, kind, "a teacher's features and CAMs come from its network", "--teacher", "--teacher-arch"), ExitCodes.Usage);
             case ModelFileKind.PyTorchCheckpoint when teacherArchitecture is null:
                 throw new CliException($"teacher '{teacher}' is a PyTorch checkpoint, which does not record its architecture; pass --teacher-arch (e.g. --teacher-arch resnet56)", ExitCodes.Usage);
             case ModelFileKind.Other when teacherArchitecture is null:

@@ -19,7 +19,7 @@ internal sealed class EvaluateCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public EvaluateCommand()
-        : base("evaluate", "Score a model (a PyTorch checkpoint with --arch, or an exported .onnx on ONNX Runtime) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
+        : base("evaluate", "Score a model (a camloss model file, an ML.NET model zip through ML.NET, an exported ONNX file on ONNX Runtime, or a PyTorch checkpoint with --arch) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
     {
         _model.AddTo(Command);
         _data.AddTo(Command);

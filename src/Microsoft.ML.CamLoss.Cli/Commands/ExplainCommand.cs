@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.ML.CamLoss.Cli.Explain;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Pipelines;
 
@@ -16,7 +15,7 @@ internal sealed class ExplainCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public ExplainCommand()
-        : base("explain", "Write a gallery of image / CAM / CAAM / Grad-CAM pictures for a sample of a data set's images.")
+        : base("explain", "Write a gallery of image / CAM / CAAM / Grad-CAM pictures for a sample of a data set's images (an ONNX file needs the maps of 'camloss export --cam', an ML.NET zip the Cam and Caam columns).")
     {
         _model.AddTo(Command);
         _data.AddTo(Command);
@@ -28,9 +27,9 @@ internal sealed class ExplainCommand : CliCommand
     {
         var count = AtLeastOne(parse.GetValue(_count) ?? 16, "--count");
         var (_, data) = _data.LoadSplit(parse);
-        using var model = _model.Load(parse, new CamLossContext(seed: 0), data.Classes, "--data");
+        using var model = _model.LoadForScoring(parse, new CamLossContext(seed: 0), data.Classes, "--data");
         var output = Path.GetFullPath(parse.GetRequiredValue(_out));
-        ExplanationBackend.WriteGallery(model, data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
+        model.WriteGallery(data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
         context.Stdout.WriteLine($"Wrote a gallery of {Math.Min(count, data.Count)} images to {output}");
         return ExitCodes.Success;
     }

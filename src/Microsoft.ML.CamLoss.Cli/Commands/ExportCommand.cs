@@ -46,7 +46,7 @@ internal sealed class ExportCommand : CliCommand
         }
 
         var ml = new CamLossContext(seed: 0);
-        using var model = _model.Load(parse, ml, PredictCommand.ClassNames(parse.GetValue(_classes)), "--classes");
+        using var model = _model.Load(parse, ml, PredictCommand.ClassNames(parse.GetValue(_classes)), "--classes", "export writes the network as a new ONNX graph");
         var options = new OnnxExportOptions
         {
             Maps = cam == CamOutput.None ? OnnxMaps.None : OnnxMaps.CamAndCaam | (parse.GetValue(_cams) ? OnnxMaps.Cams : OnnxMaps.None),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
@@ -15,7 +16,7 @@ internal sealed class ModelOptions
 {
     private readonly Option<string> _model = new("--model", "-m")
     {
-        Description = "A camloss model file, a PyTorch checkpoint (torch.save of a state dict) with --arch, or (to predict and evaluate) an .onnx file from 'camloss export'.",
+        Description = "A camloss model file, an ML.NET model zip (mlContext.Model.Save of a model camloss's trainers fitted), an ONNX file from 'camloss export', or a PyTorch checkpoint (torch.save of a state dict) with --arch; told apart by content.",
         HelpName = "file",
         Required = true,
     };
@@ -39,23 +40,25 @@ internal sealed class ModelOptions
     }
 
     /// <summary>
-    /// Loads what <c>predict</c> and <c>evaluate</c> score with: an <c>.onnx</c> file from <c>camloss export</c> on ONNX
-    /// Runtime (which records its own classes and preprocessing), else the model as <see cref="Load"/> does.
+    /// Loads what <c>predict</c>, <c>evaluate</c> and <c>explain</c> score with, by the file's content (<see cref="ModelSniffer"/>):
+    /// an ONNX graph from <c>camloss export</c> on ONNX Runtime and an ML.NET model zip through ML.NET (both record their own
+    /// classes and preprocessing), else the model as <see cref="Load"/> does.
     /// </summary>
     public ScoringModel LoadForScoring(ParseResult parse, CamLossContext ml, IReadOnlyList<string>? classNames, string classesHint)
     {
         var path = parse.GetRequiredValue(_model);
-        if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        var kind = ModelSniffer.Detect(path);
+        if (kind is not (ModelFileKind.OnnxGraph or ModelFileKind.MLNetModel))
         {
             return new ScoringModel(Load(parse, ml, classNames, classesHint));
         }
 
         if (new Option[] { _arch, _normalize, _resize }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
         {
-            throw new CliException($"{given.Name} applies to PyTorch checkpoints; '{path}' is an ONNX graph, which records its own preprocessing", ExitCodes.Usage);
+            throw new CliException($"{given.Name} applies to PyTorch checkpoints; '{path}' is {Describe(kind)}, which records its own preprocessing", ExitCodes.Usage);
         }
 
-        return new ScoringModel(new OnnxImageClassifier(path));
+        return kind == ModelFileKind.OnnxGraph ? new ScoringModel(new OnnxImageClassifier(path)) : new ScoringModel(new MLNetImageClassifier(path));
     }
 
     /// <summary>
@@ -66,7 +69,8 @@ internal sealed class ModelOptions
     /// <param name="ml">The context.</param>
     /// <param name="classNames">The classes a checkpoint predicts (from the data set, or <c>--classes</c>); null when the command line gives none.</param>
     /// <param name="classesHint">How to give the class names on this command, for the error when they are missing (e.g. <c>--classes</c>).</param>
-    public ImageClassificationModel Load(ParseResult parse, CamLossContext ml, IReadOnlyList<string>? classNames, string classesHint)
+    /// <param name="needsNetwork">For the error when <c>--model</c> is an ONNX graph or an ML.NET zip: what the command does that needs the network itself.</param>
+    public ImageClassificationModel Load(ParseResult parse, CamLossContext ml, IReadOnlyList<string>? classNames, string classesHint, string needsNetwork = "this command needs the network")
     {
         var path = parse.GetRequiredValue(_model);
         var architecture = parse.GetValue(_arch);
@@ -75,6 +79,8 @@ internal sealed class ModelOptions
         {
             case ModelFileKind.Missing:
                 throw new CliException("model " + PathKinds.Describe(path, PathKinds.Of(path), "--model takes a model file"));
+            case ModelFileKind.OnnxGraph or ModelFileKind.MLNetModel:
+                throw new CliException(WrongKind(path, kind, needsNetwork, "--model", "--arch"), ExitCodes.Usage);
             case ModelFileKind.CamLossArchive:
                 return ml.Model.Load(path);
             case ModelFileKind.PyTorchCheckpoint when architecture is null:
@@ -103,4 +109,15 @@ internal sealed class ModelOptions
 
         return ml.Model.LoadPyTorchCheckpoint(path, architecture!.Value, classNames, preprocessing.Pipeline);
     }
+
+    /// <summary>What a file of <paramref name="kind"/> is, for messages: "an ONNX graph", "an ML.NET model zip".</summary>
+    internal static string Describe(ModelFileKind kind) => kind == ModelFileKind.OnnxGraph ? "an ONNX graph" : "an ML.NET model zip";
+
+    /// <summary>
+    /// The one line for an ONNX graph or ML.NET zip given where the network itself is needed: what the file is, why it
+    /// will not do, and what to give instead (the camloss model file it came from, or a checkpoint with <paramref name="archOption"/>).
+    /// </summary>
+    internal static string WrongKind(string path, ModelFileKind kind, string needsNetwork, string option, string archOption) =>
+        $"'{path}' is {Describe(kind)}, which holds the network only as a scoring graph, but {needsNetwork}; give {option} a camloss model file " +
+        $"(camloss train --output writes one; an ML.NET model zip and an ONNX file are made from it) or a PyTorch checkpoint with {archOption}";
 }

@@ -27,7 +27,7 @@ internal sealed class PredictCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public PredictCommand()
-        : base("predict", "Classify images with a model (or an exported .onnx on ONNX Runtime): the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
+        : base("predict", "Classify images with a model (a camloss model file, an ML.NET model zip, an exported ONNX file, or a PyTorch checkpoint with --arch): the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
     {
         _model.AddTo(Command);
         Command.Arguments.Add(_images);

@@ -3,8 +3,9 @@ using System.IO.Compression;
 namespace Microsoft.ML.CamLoss.Cli.Models;
 
 /// <summary>
-/// Tells a camloss model file from a PyTorch checkpoint by its first bytes, so the CLI can ask for
-/// <c>--arch</c> when it is needed rather than fail inside the loader.
+/// Tells a camloss model file, an ML.NET model zip, an ONNX graph and a PyTorch checkpoint apart by their content (never
+/// by the file name's extension), so each command can load a model the way its kind needs, ask for <c>--arch</c> when it
+/// is needed, and refuse a kind it cannot use with one line rather than fail inside a loader.
 /// </summary>
 internal static class ModelSniffer
 {
@@ -31,8 +32,21 @@ internal static class ModelSniffer
             return ModelFileKind.PyTorchCheckpoint;
         }
 
-        return read >= 4 && head.AsSpan(0, 4).SequenceEqual("PK\x03\x04"u8) ? ZipKind(path) : ModelFileKind.Other;
+        if (read >= 4 && head.AsSpan(0, 4).SequenceEqual("PK\x03\x04"u8))
+        {
+            return ZipKind(path);
+        }
+
+        return read >= 3 && IsOnnxHead(head) ? ModelFileKind.OnnxGraph : ModelFileKind.Other;
     }
+
+    /// <summary>
+    /// Whether <paramref name="head"/> opens an ONNX <c>ModelProto</c>: field 1 (<c>ir_version</c>, varint, tag <c>08</c>) with a
+    /// one-byte version, then the tag of a later field (producer name or version, domain, model version, doc string, graph,
+    /// opset import, metadata), as protobuf writers put fields in number order. ONNX Runtime checks the rest when it loads.
+    /// </summary>
+    private static bool IsOnnxHead(ReadOnlySpan<byte> head) =>
+        head[0] == 0x08 && head[1] is > 0 and < 0x80 && head[2] is 0x12 or 0x1A or 0x22 or 0x28 or 0x32 or 0x3A or 0x42 or 0x72;
 
     private static ModelFileKind ZipKind(string path)
     {
@@ -42,6 +56,11 @@ internal static class ModelSniffer
             if (zip.GetEntry("manifest.json") is not null)
             {
                 return ModelFileKind.CamLossArchive;
+            }
+
+            if (zip.GetEntry("TransformerChain/Model.key") is not null)
+            {
+                return ModelFileKind.MLNetModel;
             }
 
             return zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)) ? ModelFileKind.PyTorchCheckpoint : ModelFileKind.Other;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.MLNet;
+using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,6 +79,58 @@ public static class ExplanationGallery
     public static GalleryResult Write(ImageClassificationModel model, ImageDataset data, string outputDirectory, int count = 16, ulong seed = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Write(model.Preprocessing, model.ToString(), (chunk, decoded) => Explain(model, decoded, [.. chunk.Select(s => s.Image.Name)]), data, outputDirectory, count, seed);
+    }
+
+    /// <summary>
+    /// The gallery of a graph that <see cref="OnnxExport"/> wrote with the CAM and CAAM outputs, scored on ONNX Runtime
+    /// (see <see cref="Write(ImageClassificationModel, ImageDataset, string, int, ulong)"/> for the files). A graph has no
+    /// gradients, so its Grad-CAM column is the closed form these backbones give, <c>ReLU(CAM) / (h·w)</c>
+    /// (<see cref="GalleryEntry.GradCam"/>), computed from the graph's CAM.
+    /// </summary>
+    /// <exception cref="ArgumentException">The graph has no Cam or Caam output (export it with maps), or <paramref name="data"/> has no images.</exception>
+    public static GalleryResult Write(OnnxImageClassifier model, ImageDataset data, string outputDirectory, int count = 16, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if ((model.Maps & OnnxMaps.CamAndCaam) != OnnxMaps.CamAndCaam)
+        {
+            throw new ArgumentException($"{model.Source} has no Cam and Caam outputs, which the gallery shows; export the model again with maps (camloss export --cam feature, or OnnxExportOptions.Maps = OnnxMaps.CamAndCaam).", nameof(model));
+        }
+
+        var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = model.MapResolution };
+        return Write(model.Preprocessing, model.ToString(), (chunk, _) => WithClosedFormGradCam([.. chunk.Select(s => model.Predict(s.Image, options))]), data, outputDirectory, count, seed);
+    }
+
+    /// <summary>
+    /// The gallery of a saved ML.NET model fitted with the <c>Cam</c> and <c>Caam</c> columns, scored through ML.NET
+    /// (<see cref="MLNetImageClassifier"/>); the Grad-CAM column is the closed form, as for a graph
+    /// (<see cref="Write(OnnxImageClassifier, ImageDataset, string, int, ulong)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The model has no Cam or Caam column (fit it with the maps), or <paramref name="data"/> has no images.</exception>
+    public static GalleryResult Write(MLNetImageClassifier model, ImageDataset data, string outputDirectory, int count = 16, ulong seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if ((model.Maps & OnnxMaps.CamAndCaam) != OnnxMaps.CamAndCaam)
+        {
+            throw new ArgumentException($"{model.Source} has no Cam and Caam columns, which the gallery shows; fit the model with ImageClassificationTrainerOptions.Maps = OnnxMaps.CamAndCaam and save it again.", nameof(model));
+        }
+
+        var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true };
+        return Write(
+            model.Preprocessing,
+            model.ToString(),
+            (chunk, _) => WithClosedFormGradCam(model.Transform(new ImageDataset(chunk, data.Classes, data.Name), options)),
+            data,
+            outputDirectory,
+            count,
+            seed);
+    }
+
+    private static GalleryResult Write(
+        ImagePipeline preprocessing, string description, Func<ImageSample[], Tensor[], (IReadOnlyList<ImagePrediction> Predictions, Heatmap[] GradCams)> explain,
+        ImageDataset data, string outputDirectory, int count, ulong seed)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
@@ -96,11 +150,11 @@ public static class ExplanationGallery
             using var scope = torch.NewDisposeScope();
             var chunk = samples.AsSpan(start, Math.Min(BatchSize, samples.Length - start)).ToArray();
             var decoded = chunk.Select(s => ImageDecoding.DecodeRgb(s.Image)).ToArray();
-            var (predictions, gradCams) = Explain(model, decoded, [.. chunk.Select(s => s.Image.Name)]);
+            var (predictions, gradCams) = explain(chunk, decoded);
             for (var j = 0; j < chunk.Length; j++)
             {
                 var i = start + j;
-                var view = NetworkView.Geometric(model.Preprocessing, decoded[j]);
+                var view = NetworkView.Geometric(preprocessing, decoded[j]);
                 var factor = NetworkView.Scale(view.shape[1], view.shape[2]);
                 if (i == 0)
                 {
@@ -130,7 +184,7 @@ public static class ExplanationGallery
         }
 
         var result = new GalleryResult(directory, entries, scale, size);
-        GalleryJson.Write(Path.Combine(directory, JsonFileName), result, model.ToString(), data.Name, seed, Colors.ToString().ToLowerInvariant(), Opacity);
+        GalleryJson.Write(Path.Combine(directory, JsonFileName), result, description, data.Name, seed, Colors.ToString().ToLowerInvariant(), Opacity);
         return result;
     }
 
@@ -139,7 +193,7 @@ public static class ExplanationGallery
     /// they equal the prediction engine's) and Grad-CAMs of decoded <c>uint8 [H, W, C]</c> images.
     /// Images whose preprocessed sizes agree go through the network together.
     /// </summary>
-    private static (ImagePrediction[] Predictions, Heatmap[] GradCams) Explain(ImageClassificationModel model, Tensor[] decoded, string[] sources)
+    private static (IReadOnlyList<ImagePrediction> Predictions, Heatmap[] GradCams) Explain(ImageClassificationModel model, Tensor[] decoded, string[] sources)
     {
         var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = MapResolution.Feature };
         var inputs = decoded.Select(d => model.Preprocessing.Apply(d.permute(2, 0, 1), new SeededRandom(0))).ToArray();
@@ -159,6 +213,10 @@ public static class ExplanationGallery
 
         return (predictions, gradCams);
     }
+
+    /// <summary>The predictions with Grad-CAM in the closed form <c>ReLU(CAM) / (h·w)</c> of each CAM (see <see cref="GradCam"/>'s remarks).</summary>
+    private static (IReadOnlyList<ImagePrediction>, Heatmap[]) WithClosedFormGradCam(IReadOnlyList<ImagePrediction> predictions) =>
+        (predictions, [.. predictions.Select(p => new Heatmap(p.Cam!.Height, p.Cam.Width, [.. p.Cam.Values.ToArray().Select(v => Math.Max(v, 0f) / (p.Cam.Height * p.Cam.Width))]))]);
 
     private static Tensor Overlay(Tensor image, Heatmap map) => HeatmapRenderer.Overlay(image, map, Opacity, Colors);
 }

@@ -1,6 +1,6 @@
 namespace Microsoft.ML.CamLoss.Explain;
 
-/// <summary>What <see cref="ExplanationGallery.Write"/> wrote.</summary>
+/// <summary>What <see cref="ExplanationGallery.Write(Pipelines.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/> wrote.</summary>
 public sealed class GalleryResult
 {
     internal GalleryResult(string directory, IReadOnlyList<GalleryEntry> entries, int scale, IReadOnlyList<long> imageSize)

@@ -8,7 +8,8 @@ namespace Microsoft.ML;
 /// process (ML.NET records the assembly of each <c>CustomMapping</c> factory and registers it when it loads the model);
 /// <c>mlContext.Model.LoadCamLossModel(path, out schema)</c> is that <c>Load</c> with ONNX Runtime's telemetry switched
 /// off first (ML.NET's <c>Load</c> switches it off itself only when the model reads image bytes, whose decoding mapping
-/// comes before the ONNX graph) and a damaged file reported by name.
+/// comes before the ONNX graph) and a damaged file reported by name (ML.NET creates each saved transformer by reflection, so a
+/// damaged entry surfaces as a <c>TargetInvocationException</c>; the message quotes its innermost cause).
 /// </summary>
 public static class CamLossModelCatalog
 {
@@ -30,7 +31,7 @@ public static class CamLossModelCatalog
         {
             return catalog.Load(path, out inputSchema);
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or InvalidOperationException or System.Reflection.TargetInvocationException)
         {
             var cause = e;
             while (cause.InnerException is { } inner)

@@ -97,6 +97,9 @@ public sealed partial class OnnxImageClassifier : IDisposable
         (_outputs.ContainsKey(OnnxNames.Caam) ? OnnxMaps.Caam : OnnxMaps.None) |
         (_outputs.ContainsKey(OnnxNames.Cams) ? OnnxMaps.Cams : OnnxMaps.None);
 
+    /// <summary>The size the graph gives its maps at: the last feature map's (<c>camloss export --cam feature</c>) or the input's.</summary>
+    public MapResolution MapResolution => _mapResolution;
+
     /// <summary>Predicts the image file at <paramref name="imagePath"/>.</summary>
     /// <exception cref="DatasetException">The file is missing or is not a readable image (the message names it).</exception>
     /// <exception cref="ArgumentException">The options ask for a map the graph lacks, or the image does not fit the graph's input size.</exception>

@@ -24,7 +24,7 @@ namespace Microsoft.ML.CamLoss.Reporting;
 /// <item><c>evaluation.json</c> (optional, <c>MulticlassClassificationMetrics.ToJson()</c>): the
 /// metrics and confusion matrix shown; without it, those of the last epoch's validation.</item>
 /// <item><c>gallery/gallery.json</c> with its pictures (optional, from
-/// <see cref="ExplanationGallery.Write"/>): the CAM/CAAM gallery.</item>
+/// <see cref="ExplanationGallery.Write(Pipelines.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/>): the CAM/CAAM gallery.</item>
 /// <item><c>model.json</c> (optional, one JSON object) and the training checkpoint: facts in the title block.</item>
 /// </list>
 /// A run cut short (even inside its first epoch) still gets a page; it lists what is missing.

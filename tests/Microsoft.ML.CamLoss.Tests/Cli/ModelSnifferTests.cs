@@ -41,4 +41,24 @@ public sealed class ModelSnifferTests
         Assert.AreEqual(ModelFileKind.Missing, ModelSniffer.Detect(Path.Combine(Checkpoints, "no-such-file.pt")));
         Assert.AreEqual(ModelFileKind.Other, ModelSniffer.Detect(Path.Combine(AppContext.BaseDirectory, "Fixtures", "images", "rgb.jpg")));
     }
+
+    [TestMethod]
+    [DataRow(new byte[] { 0x08, 0x07, 0x12, 0x07 }, "OnnxGraph")]    // ir_version 7, producer_name
+    [DataRow(new byte[] { 0x08, 0x09, 0x3A, 0x80 }, "OnnxGraph")]    // ir_version 9, graph
+    [DataRow(new byte[] { 0x08, 0x07, 0x00, 0x00 }, "Other")]        // no field 0 in ONNX
+    [DataRow(new byte[] { 0x08, 0x87, 0x12, 0x00 }, "Other")]        // a version past one byte: not a graph camloss or PyTorch writes
+    [DataRow(new byte[] { 0x0A, 0x07, 0x12, 0x00 }, "Other")]
+    public void Detect_OnnxHead_ByContentNotExtension(byte[] head, string expected)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"camloss-sniff-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.WriteAllBytes(path, [.. head, .. new byte[64]]);
+            Assert.AreEqual(expected, ModelSniffer.Detect(path).ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
