@@ -117,6 +117,11 @@ public static partial class OnnxExport
         var (height, width) = size is { } s ? ((long)s.Height, (long)s.Width) : (-1L, -1L);
         graph.Input(options.InputName, DataType.Float, "N", channels, OnnxDimension.Known(height, "H"), OnnxDimension.Known(width, "W"));
         var input = new FeatureMap(options.InputName, channels, height, width);
+        if (options.CenterCrop is { } crop)
+        {
+            input = CenterCrop(graph, input, crop);
+        }
+
         var normalized = Normalize(graph, input, normalizations);
         var features = BackboneGraph.WriteFeatures(network, new OnnxLayerWriter(graph, options.FoldBatchNorm), normalized);
         new OnnxHeadWriter(graph, options).Write(network.Classifier, network.CosineScale, features, input, classNames);
@@ -164,6 +169,24 @@ public static partial class OnnxExport
         }
 
         return x;
+    }
+
+    /// <summary>The centre <paramref name="crop"/> of <paramref name="x"/> (see <see cref="OnnxExportOptions.CenterCrop"/>).</summary>
+    private static FeatureMap CenterCrop(OnnxGraphBuilder graph, FeatureMap x, (int Height, int Width) crop)
+    {
+        if (x.Height < crop.Height || x.Width < crop.Width)
+        {
+            throw new NotSupportedException($"Cannot crop the centre {crop.Height}×{crop.Width} of an input of {(x.Height > 0 ? $"{x.Height}×{x.Width}" : "any size")}; set OnnxExportOptions.InputSize to at least the crop.");
+        }
+
+        var top = (long)Math.Round((x.Height - crop.Height) / 2.0, MidpointRounding.ToEven);
+        var left = (long)Math.Round((x.Width - crop.Width) / 2.0, MidpointRounding.ToEven);
+        var cropped = graph.Node("Slice", "center_crop", [
+            x.Name,
+            graph.Initializer("center_crop.starts", new long[] { top, left }, 2),
+            graph.Initializer("center_crop.ends", new long[] { top + crop.Height, left + crop.Width }, 2),
+            graph.Initializer("center_crop.axes", new long[] { 2, 3 }, 2)]);
+        return new FeatureMap(cropped, x.Channels, crop.Height, crop.Width);
     }
 
     private static FeatureMap PerChannel(OnnxGraphBuilder graph, FeatureMap x, string name, float[] mean, float[] std)

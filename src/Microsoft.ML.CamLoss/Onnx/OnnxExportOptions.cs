@@ -30,6 +30,15 @@ public sealed class OnnxExportOptions
     /// </summary>
     public (int Height, int Width)? InputSize;
 
+    /// <summary>
+    /// A centre crop the graph applies to its input before normalising it; default null: none. The ML.NET model of a network
+    /// that scores a resized image's centre (the CLI's ImageNet preprocessing: resize to 256 × 256, centre crop 224 × 224)
+    /// resizes with ML.NET's <c>ResizeImages</c> to <see cref="InputSize"/> and leaves the crop, which ML.NET's image
+    /// transforms lack, to the graph (<c>Slice</c>, offset <c>round((H − h) / 2)</c> half to even, as
+    /// <see cref="Data.CenterCropTransform"/>). The maps' input resolution is the crop's.
+    /// </summary>
+    internal (int Height, int Width)? CenterCrop;
+
     /// <summary>Name of the input; default <see cref="OnnxNames.Pixels"/>.</summary>
     public string InputName = OnnxNames.Pixels;
 
