@@ -178,7 +178,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
 
             var trained = train.Count - (train.SkipReport.Count - skippedWhenListed);
             console.WriteLine($"Saved {output} ({model}{(trained < train.Count ? $"; trained on {trained} of the {train.Count} images, the rest unreadable" : string.Empty)})");
-            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport);
+            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport, MLNetModelFile.CommonSize(train));
         }
         catch
         {
@@ -218,7 +218,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
     {
         try
         {
-            MLNetModelFile.Save(run.Model, run.Folder.MLNetModel);
+            MLNetModelFile.Save(run.Model, run.Folder.MLNetModel, run.TrainImageSize);
         }
         catch (NotSupportedException e)
         {

@@ -101,18 +101,29 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
     /// The fitted transformer of a trained <paramref name="model"/> (also the seam the tests use to compare with the core's scoring)
     /// whose chain resizes images to <paramref name="size"/>. A model that scores the centre of the resized image (resize
     /// to <paramref name="size"/>, then a smaller centre crop: <c>camloss train</c>'s ImageNet preprocessing) gets the crop
-    /// inside the graph (<see cref="OnnxExportOptions.CenterCrop"/>).
+    /// inside the graph (<see cref="OnnxExportOptions.CenterCrop"/>). With <paramref name="sourceSize"/> (the size the images
+    /// come in, for a model whose preprocessing resizes to <paramref name="size"/> with the library's resize), ML.NET's
+    /// <c>ResizeImages</c> brings images to <paramref name="sourceSize"/> (a copy for those already that size) and the graph
+    /// resizes them to <paramref name="size"/> as the library does (<see cref="OnnxExportOptions.Resize"/>).
     /// </summary>
     internal static ImageClassificationTransformer ToTransformer(
         MLContext ml, ImageClassificationModel model, ImageColumnKind kind, string imageColumn, string labelColumn, (int Height, int Width) size,
-        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution, IDataView schemaSource)
+        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution, IDataView schemaSource, (int Height, int Width)? sourceSize = null)
     {
         var crop = GraphCrop(model.Preprocessing, size);
         CheckExportable(model.Preprocessing, size, crop);
         var exportOptions = MLNetScoringChain.ExportOptions(size, maps, resolution);
         exportOptions.CenterCrop = crop?.Size;
+        var chainSize = size;
+        var libraryResize = OnnxPreprocessing.Split(model.Preprocessing).Client.Transforms.OfType<ResizeTransform>().LastOrDefault(r => (r.Height, r.Width) == size);
+        if (sourceSize is { } source && source != size && libraryResize is not null)
+        {
+            exportOptions.InputSize = chainSize = source;
+            exportOptions.Resize = (size.Height, size.Width, libraryResize.Antialias);
+        }
+
         var onnx = OnnxExport.ToBytes(model, exportOptions);
-        var chain = MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
+        var chain = MLNetScoringChain.Create(ml, kind, imageColumn, chainSize, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
         return new ImageClassificationTransformer(chain, [.. model.ClassNames], labelColumn, onnx, model.History);
     }
 
