@@ -38,6 +38,12 @@ internal static class MLNetModelFile
     /// <summary>How many training images <see cref="CommonSize"/> decodes, spread evenly over the data set.</summary>
     public const int SizeSample = 32;
 
+    /// <summary>
+    /// The largest common size (in pixels) the graph resizes from: 1024 × 1024 (12 MB of floats per image between ML.NET
+    /// and the graph); training images larger than that go through ML.NET's resize.
+    /// </summary>
+    public const long MaxGraphResizePixels = 1024 * 1024;
+
     /// <summary>Writes <paramref name="model"/> as an ML.NET model to <paramref name="path"/>, atomically.</summary>
     /// <param name="model">The trained model.</param>
     /// <param name="path">The file to write.</param>
@@ -58,7 +64,8 @@ internal static class MLNetModelFile
 
     /// <summary>
     /// The size (height, width) of the training images when the <see cref="SizeSample"/> of them spread over
-    /// <paramref name="train"/> share one, else null (images that cannot be decoded are passed over).
+    /// <paramref name="train"/> share one of at most <see cref="MaxGraphResizePixels"/>, else null (images that cannot be
+    /// decoded are passed over).
     /// </summary>
     public static (int Height, int Width)? CommonSize(ImageDataset train)
     {
@@ -83,7 +90,7 @@ internal static class MLNetModelFile
             }
         }
 
-        return common;
+        return common is { } found && (long)found.Item1 * found.Item2 <= MaxGraphResizePixels ? common : null;
     }
 
     /// <summary>
