@@ -13,7 +13,7 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// probabilities), <c>Predict(ModelInput)</c> on a lazily created <c>PredictionEngine</c> over the model file, and
 /// <c>PredictAllLabels</c> (every class with its probability, most probable first, from the <c>Score</c> slot names);</item>
 /// <item><c>Program.cs</c>: predicts each image named on the command line;</item>
-/// <item><c>NAMEConsoleApp.csproj</c>: references the Microsoft.ML.CamLoss package of this build's version and ONNX Runtime's
+/// <item><c>NAMEConsoleApp.csproj</c>: references the Microsoft.ML.CamLoss package of this build's version (<c>CamLossVersion</c>) and ONNX Runtime's
 /// CPU natives, and copies the model file (<c>CamLossModel</c>, default <c>../model.zip</c>) to the output.
 /// <c>-p:CamLossProject=PATH/Microsoft.ML.CamLoss.csproj</c> references a source checkout instead of the package;</item>
 /// <item><c>Directory.Build.props</c>: keeps the build settings and central package versions of folders above out (a run
@@ -160,12 +160,14 @@ internal static class ConsumptionProject
             <ImplicitUsings>enable</ImplicitUsings>
             <!-- The ML.NET model to score: by default the one camloss train wrote beside this folder. -->
             <CamLossModel Condition="'$(CamLossModel)' == ''">$(MSBuildThisFileDirectory)../model.zip</CamLossModel>
+            <!-- The Microsoft.ML.CamLoss package: the version of the camloss that wrote this project (-p:CamLossVersion=... for another). -->
+            <CamLossVersion Condition="'$(CamLossVersion)' == ''">{0}</CamLossVersion>
             <!-- Scoring runs on ONNX Runtime: the ImageNet weights the package brings for training are not needed. -->
             <CamLossImageNetWeights>false</CamLossImageNetWeights>
           </PropertyGroup>
           <!-- The library (its image decoding is part of the model): the package, or a source checkout with -p:CamLossProject=PATH/src/Microsoft.ML.CamLoss/Microsoft.ML.CamLoss.csproj -->
           <ItemGroup Condition="'$(CamLossProject)' == ''">
-            <PackageReference Include="Microsoft.ML.CamLoss" Version="{0}" />
+            <PackageReference Include="Microsoft.ML.CamLoss" Version="$(CamLossVersion)" />
           </ItemGroup>
           <ItemGroup Condition="'$(CamLossProject)' != ''">
             <ProjectReference Include="$(CamLossProject)" />
