@@ -144,7 +144,7 @@ public static partial class OnnxExport
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxHeadWriter.MLDomain, Version = OnnxHeadWriter.MLOpset });
         Metadata(model, OnnxNames.ArchitectureKey, architecture);
         Metadata(model, OnnxNames.ClassesKey, JsonSerializer.Serialize(classNames));
-        Metadata(model, OnnxNames.PreprocessingKey, PreprocessingJson.Write(client).ToJsonString());
+        Metadata(model, OnnxNames.PreprocessingKey, PreprocessingJson.Write(InGraph(options) && size is { } fed ? new Data.ImagePipeline().ForScoring().Append(new Data.ResizeTransform(fed.Height, fed.Width)) : client).ToJsonString());
         Metadata(model, OnnxNames.OutputsKey, new JsonObject(OutputNames(options).Skip(1).Select(o => KeyValuePair.Create(o.Role, (JsonNode?)o.Name))).ToJsonString());
         if (options.Maps != OnnxMaps.None)
         {
@@ -175,6 +175,9 @@ public static partial class OnnxExport
 
         return x;
     }
+
+    /// <summary>Whether the graph resizes or crops its input itself (then clients only bring images to its input size).</summary>
+    private static bool InGraph(OnnxExportOptions options) => options.Resize is not null || options.CenterCrop is not null;
 
     /// <summary>
     /// <paramref name="x"/> (values in [0, 1]) resized as <see cref="Data.ImageFunctional.Resize"/> resizes 0–255 images (see
