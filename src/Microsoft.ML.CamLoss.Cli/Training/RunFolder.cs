@@ -9,7 +9,8 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// The folder a training run writes to (the trainer's checkpoint directory): <c>checkpoint.camloss-ckpt</c>
 /// and <c>training.jsonl</c> from the library, and from the CLI <c>run.json</c> (command line and
 /// seed, written at the start so <c>--resume</c> can reuse the seed), <c>evaluation.json</c> (test
-/// metrics) and <c>model.json</c> (facts about the model written). Default: the model path without
+/// metrics), <c>model.json</c> (facts about the model written), <c>model.zip</c> (the model for ML.NET)
+/// and <c>consume/</c> (a console project that predicts with it). Default: the model path without
 /// its extension plus <c>.run</c>.
 /// </summary>
 internal sealed class RunFolder
@@ -41,6 +42,12 @@ internal sealed class RunFolder
     /// <summary>Facts about the model written.</summary>
     public string ModelInfo => File("model.json");
 
+    /// <summary>The model as an ML.NET model file (<see cref="MLNetModelFile"/>).</summary>
+    public string MLNetModel => File("model.zip");
+
+    /// <summary>The console project that consumes <see cref="MLNetModel"/> (<see cref="ConsumptionProject"/>).</summary>
+    public string Consumption => File(ConsumptionProject.FolderName);
+
     /// <summary>
     /// Checks the folder suits a new run (<paramref name="resume"/> false: no checkpoint from an
     /// earlier run, unless <paramref name="overwrite"/>, which deletes that run's files) or a resumed
@@ -64,7 +71,7 @@ internal sealed class RunFolder
         }
 
         Directory.CreateDirectory(Folder);
-        foreach (var file in new[] { Checkpoint, Log, RunInfo, Evaluation, ModelInfo })
+        foreach (var file in new[] { Checkpoint, Log, RunInfo, Evaluation, ModelInfo, MLNetModel })
         {
             System.IO.File.Delete(file);
         }

@@ -18,9 +18,10 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// <param name="Console">Where to write results.</param>
 /// <param name="Hold">The run folder's lock, held until the command has written everything.</param>
 /// <param name="TrainSkips">The training images <c>--skip-invalid-images</c> left out (listing and training).</param>
+/// <param name="TrainImageSize">The size the training images share, or null when they differ (<see cref="MLNetModelFile.CommonSize"/>).</param>
 internal sealed record TrainedRun(
     ImageClassificationModel Model, CamLossContext Context, DataSource Source, ImageDatasetOptions LoaderOptions, int TrainCount, int Seed, RunFolder Folder, string Output, IAnsiConsole Console,
-    RunFolderLock Hold, SkipReport TrainSkips) : IDisposable
+    RunFolderLock Hold, SkipReport TrainSkips, (int Height, int Width)? TrainImageSize) : IDisposable
 {
     /// <inheritdoc/>
     public void Dispose()

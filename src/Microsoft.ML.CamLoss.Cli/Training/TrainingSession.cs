@@ -86,7 +86,9 @@ internal sealed class TrainingSession(bool outputRequired = true)
             }
 
             SkipReporting.Write(run.Console, "training", run.TrainSkips, "the run folder's model.json");
-            RunFolder.Write(run.Folder.ModelInfo, ModelInfo(run, testCount, metrics));
+            var info = ModelInfo(run, testCount, metrics);
+            WriteMLNetModel(run, info);
+            RunFolder.Write(run.Folder.ModelInfo, info);
         }
 
         return ExitCodes.Success;
@@ -176,7 +178,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
 
             var trained = train.Count - (train.SkipReport.Count - skippedWhenListed);
             console.WriteLine($"Saved {output} ({model}{(trained < train.Count ? $"; trained on {trained} of the {train.Count} images, the rest unreadable" : string.Empty)})");
-            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport);
+            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport, MLNetModelFile.CommonSize(train));
         }
         catch
         {
@@ -206,6 +208,29 @@ internal sealed class TrainingSession(bool outputRequired = true)
         }
 
         return train;
+    }
+
+    /// <summary>
+    /// Writes the model as an ML.NET model file and the console project that consumes it into the run folder, says where,
+    /// and records both in <paramref name="info"/> (<c>model.json</c>).
+    /// </summary>
+    private static void WriteMLNetModel(TrainedRun run, JsonObject info)
+    {
+        try
+        {
+            MLNetModelFile.Save(run.Model, run.Folder.MLNetModel, run.TrainImageSize);
+        }
+        catch (NotSupportedException e)
+        {
+            run.Console.WriteLine($"No ML.NET model: {e.Message} (the model file and camloss export --onnx FILE serve it)");
+            return;
+        }
+
+        var project = ConsumptionProject.Write(run.Folder.Consumption, run.Output);
+        run.Console.WriteLine($"ML.NET model: {run.Folder.MLNetModel} (mlContext.Model.Load; input column {MLNetModelFile.ImageColumn}: the image's bytes)");
+        run.Console.WriteLine($"C# to consume it: {run.Folder.Consumption} (dotnet run --project {project} -- IMAGE)");
+        info["mlnetModel"] = run.Folder.MLNetModel;
+        info["consumptionProject"] = project;
     }
 
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>

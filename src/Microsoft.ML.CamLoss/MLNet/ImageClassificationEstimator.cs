@@ -97,14 +97,33 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
         return MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, classes, maps).GetOutputSchema(inputSchema);
     }
 
-    /// <summary>The fitted transformer of a trained <paramref name="model"/> (also the seam the tests use to compare with the core's scoring).</summary>
+    /// <summary>
+    /// The fitted transformer of a trained <paramref name="model"/> (also the seam the tests use to compare with the core's scoring)
+    /// whose chain resizes images to <paramref name="size"/>. A model that scores the centre of the resized image (resize
+    /// to <paramref name="size"/>, then a smaller centre crop: <c>camloss train</c>'s ImageNet preprocessing) gets the crop
+    /// inside the graph (<see cref="OnnxExportOptions.CenterCrop"/>). With <paramref name="sourceSize"/> (the size the images
+    /// come in, for a model whose preprocessing resizes to <paramref name="size"/> with the library's resize), ML.NET's
+    /// <c>ResizeImages</c> brings images to <paramref name="sourceSize"/> (a copy for those already that size) and the graph
+    /// resizes them to <paramref name="size"/> as the library does (<see cref="OnnxExportOptions.Resize"/>).
+    /// </summary>
     internal static ImageClassificationTransformer ToTransformer(
         MLContext ml, ImageClassificationModel model, ImageColumnKind kind, string imageColumn, string labelColumn, (int Height, int Width) size,
-        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution, IDataView schemaSource)
+        ImageResizingEstimator.ResizingKind resizing, OnnxMaps maps, MapResolution resolution, IDataView schemaSource, (int Height, int Width)? sourceSize = null)
     {
-        CheckExportable(model.Preprocessing, size);
-        var onnx = OnnxExport.ToBytes(model, MLNetScoringChain.ExportOptions(size, maps, resolution));
-        var chain = MLNetScoringChain.Create(ml, kind, imageColumn, size, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
+        var crop = GraphCrop(model.Preprocessing, size);
+        CheckExportable(model.Preprocessing, size, crop);
+        var exportOptions = MLNetScoringChain.ExportOptions(size, maps, resolution);
+        exportOptions.CenterCrop = crop?.Size;
+        var chainSize = size;
+        var libraryResize = OnnxPreprocessing.Split(model.Preprocessing).Client.Transforms.OfType<ResizeTransform>().LastOrDefault(r => (r.Height, r.Width) == size);
+        if (sourceSize is { } source && source != size && libraryResize is not null)
+        {
+            exportOptions.InputSize = chainSize = source;
+            exportOptions.Resize = (size.Height, size.Width, libraryResize.Antialias);
+        }
+
+        var onnx = OnnxExport.ToBytes(model, exportOptions);
+        var chain = MLNetScoringChain.Create(ml, kind, imageColumn, chainSize, resizing, onnx, model.ClassNames, maps).Fit(schemaSource);
         return new ImageClassificationTransformer(chain, [.. model.ClassNames], labelColumn, onnx, model.History);
     }
 
@@ -136,16 +155,30 @@ public sealed class ImageClassificationEstimator : IEstimator<ImageClassificatio
         }
     }
 
-    /// <summary>Refuses a model whose scoring needs a step outside ML.NET's resize and the graph's normalisation.</summary>
-    internal static void CheckExportable(ImagePipeline preprocessing, (int Height, int Width) size)
+    /// <summary>
+    /// The centre crop the graph applies: the scoring preprocessing's last resize or crop when it is a centre crop smaller
+    /// than <paramref name="size"/> right after a resize to <paramref name="size"/>; else null.
+    /// </summary>
+    private static (CenterCropTransform Step, (int Height, int Width) Size)? GraphCrop(ImagePipeline preprocessing, (int Height, int Width) size)
+    {
+        var steps = OnnxPreprocessing.Split(preprocessing).Client.Transforms.Where(t => t is not (ToFloatTransform or GrayscaleToRgbTransform)).ToList();
+        return steps is [.., ResizeTransform { Height: { } h, Width: { } w }, CenterCropTransform crop]
+            && (h, w) == size && crop.Height <= h && crop.Width <= w && (crop.Height, crop.Width) != size
+            ? (crop, (crop.Height, crop.Width))
+            : null;
+    }
+
+    /// <summary>Refuses a model whose scoring needs a step outside ML.NET's resize, the graph's centre crop (<paramref name="crop"/>) and its normalisation.</summary>
+    internal static void CheckExportable(ImagePipeline preprocessing, (int Height, int Width) size, (CenterCropTransform Step, (int Height, int Width) Size)? crop = null)
     {
         var (client, _) = OnnxPreprocessing.Split(preprocessing);
         foreach (var step in client.Transforms)
         {
             var fine = step switch
             {
-                ToFloatTransform => true,
-                CenterCropTransform crop => (crop.Height, crop.Width) == size,
+                ToFloatTransform or GrayscaleToRgbTransform => true,   // ML.NET decodes every image to RGB(A): ExtractPixels gives grey as R = G = B
+                CenterCropTransform centre when ReferenceEquals(centre, crop?.Step) => true,
+                CenterCropTransform centre => (centre.Height, centre.Width) == size,
                 ResizeTransform { Height: { } h, Width: { } w } => (h, w) == size,
                 _ => false,
             };

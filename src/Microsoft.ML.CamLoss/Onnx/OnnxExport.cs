@@ -117,6 +117,16 @@ public static partial class OnnxExport
         var (height, width) = size is { } s ? ((long)s.Height, (long)s.Width) : (-1L, -1L);
         graph.Input(options.InputName, DataType.Float, "N", channels, OnnxDimension.Known(height, "H"), OnnxDimension.Known(width, "W"));
         var input = new FeatureMap(options.InputName, channels, height, width);
+        if (options.Resize is { } resize)
+        {
+            input = Resize(graph, input, resize);
+        }
+
+        if (options.CenterCrop is { } crop)
+        {
+            input = CenterCrop(graph, input, crop);
+        }
+
         var normalized = Normalize(graph, input, normalizations);
         var features = BackboneGraph.WriteFeatures(network, new OnnxLayerWriter(graph, options.FoldBatchNorm), normalized);
         new OnnxHeadWriter(graph, options).Write(network.Classifier, network.CosineScale, features, input, classNames);
@@ -134,7 +144,7 @@ public static partial class OnnxExport
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxHeadWriter.MLDomain, Version = OnnxHeadWriter.MLOpset });
         Metadata(model, OnnxNames.ArchitectureKey, architecture);
         Metadata(model, OnnxNames.ClassesKey, JsonSerializer.Serialize(classNames));
-        Metadata(model, OnnxNames.PreprocessingKey, PreprocessingJson.Write(client).ToJsonString());
+        Metadata(model, OnnxNames.PreprocessingKey, PreprocessingJson.Write(InGraph(options) && size is { } fed ? new Data.ImagePipeline().ForScoring().Append(new Data.ResizeTransform(fed.Height, fed.Width)) : client).ToJsonString());
         Metadata(model, OnnxNames.OutputsKey, new JsonObject(OutputNames(options).Skip(1).Select(o => KeyValuePair.Create(o.Role, (JsonNode?)o.Name))).ToJsonString());
         if (options.Maps != OnnxMaps.None)
         {
@@ -164,6 +174,79 @@ public static partial class OnnxExport
         }
 
         return x;
+    }
+
+    /// <summary>Whether the graph resizes or crops its input itself (then clients only bring images to its input size).</summary>
+    private static bool InGraph(OnnxExportOptions options) => options.Resize is not null || options.CenterCrop is not null;
+
+    /// <summary>
+    /// <paramref name="x"/> (values in [0, 1]) resized as <see cref="Data.ImageFunctional.Resize"/> resizes 0–255 images (see
+    /// <see cref="OnnxExportOptions.Resize"/>): <c>round(Wh · round(255·x) · Wwᵀ)</c> clipped to 0–255, ÷ 255, with <c>Wh</c>,
+    /// <c>Ww</c> the library's resize of the identity along each axis.
+    /// </summary>
+    private static FeatureMap Resize(OnnxGraphBuilder graph, FeatureMap x, (int Height, int Width, bool Antialias) size)
+    {
+        if (x.Height <= 0 || x.Width <= 0)
+        {
+            throw new NotSupportedException("Cannot resize inside the graph an input of any size; set OnnxExportOptions.InputSize.");
+        }
+
+        var full = graph.Initializer("resize.255", [255f], 1);
+        // The input's 0–255 values exactly (ML.NET's ExtractPixels gives b · (1/255) in float32): the resize weights are binary
+        // fractions, so the sums are then exact and the ties (x.5) round as the library's do.
+        var scaled = graph.Node("Round", "resize.integers", [graph.Node("Mul", "resize.scale", [x.Name, full])]);
+        var widthWeights = AxisWeights((int)x.Width, size.Width, size.Antialias);                           // [W, w]: x · Wwᵀ
+        var rows = graph.Node("MatMul", "resize.width", [scaled, graph.Initializer("resize.width_weights", widthWeights, x.Width, size.Width)]);
+        var heightWeights = Transposed(AxisWeights((int)x.Height, size.Height, size.Antialias), (int)x.Height, size.Height);   // [h, H]: Wh · x
+        var resized = graph.Node("MatMul", "resize.height", [graph.Initializer("resize.height_weights", heightWeights, size.Height, x.Height), rows]);
+        var rounded = graph.Node("Round", "resize.round", [resized]);
+        var clipped = graph.Node("Clip", "resize.clip", [rounded, graph.Initializer("resize.min", [0f]), graph.Initializer("resize.max", [255f])]);
+        var unit = graph.Node("Div", "resize.unit", [clipped, full]);
+        return new FeatureMap(unit, x.Channels, size.Height, size.Width);
+    }
+
+    /// <summary>
+    /// The weights of the library's resize along one axis from <paramref name="from"/> to <paramref name="to"/>, as a row-major
+    /// <c>[from, to]</c> matrix: row <c>k</c> is the resize of the <c>k</c>-th unit vector (the resize is linear and separable).
+    /// </summary>
+    private static float[] AxisWeights(int from, int to, bool antialias)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var identity = TorchSharp.torch.eye(from, dtype: TorchSharp.torch.ScalarType.Float32).reshape(from, 1, 1, from);
+        using var resized = Data.ImageFunctional.Resize(identity, 1, to, antialias);
+        return resized.reshape(from, to).data<float>().ToArray();
+    }
+
+    private static float[] Transposed(float[] matrix, int rows, int columns)
+    {
+        var transposed = new float[matrix.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                transposed[(c * rows) + r] = matrix[(r * columns) + c];
+            }
+        }
+
+        return transposed;
+    }
+
+    /// <summary>The centre <paramref name="crop"/> of <paramref name="x"/> (see <see cref="OnnxExportOptions.CenterCrop"/>).</summary>
+    private static FeatureMap CenterCrop(OnnxGraphBuilder graph, FeatureMap x, (int Height, int Width) crop)
+    {
+        if (x.Height < crop.Height || x.Width < crop.Width)
+        {
+            throw new NotSupportedException($"Cannot crop the centre {crop.Height}×{crop.Width} of an input of {(x.Height > 0 ? $"{x.Height}×{x.Width}" : "any size")}; set OnnxExportOptions.InputSize to at least the crop.");
+        }
+
+        var top = (long)Math.Round((x.Height - crop.Height) / 2.0, MidpointRounding.ToEven);
+        var left = (long)Math.Round((x.Width - crop.Width) / 2.0, MidpointRounding.ToEven);
+        var cropped = graph.Node("Slice", "center_crop", [
+            x.Name,
+            graph.Initializer("center_crop.starts", new long[] { top, left }, 2),
+            graph.Initializer("center_crop.ends", new long[] { top + crop.Height, left + crop.Width }, 2),
+            graph.Initializer("center_crop.axes", new long[] { 2, 3 }, 2)]);
+        return new FeatureMap(cropped, x.Channels, crop.Height, crop.Width);
     }
 
     private static FeatureMap PerChannel(OnnxGraphBuilder graph, FeatureMap x, string name, float[] mean, float[] std)

@@ -30,6 +30,24 @@ public sealed class OnnxExportOptions
     /// </summary>
     public (int Height, int Width)? InputSize;
 
+    /// <summary>
+    /// A resize the graph applies to its input first; default null: none. The ML.NET model of a network trained on the
+    /// library's resize (<see cref="Data.ResizeTransform"/>: bilinear, antialiased when shrinking, on 0–255 values rounded
+    /// half to even) feeds the graph images at the size they come in (ML.NET's <c>ResizeImages</c> to <see cref="InputSize"/>
+    /// is then a copy) and resizes here as the library does: a fixed linear map per axis (the library's own resize of the
+    /// identity, so the same weights) as two <c>MatMul</c> nodes, then <c>Round</c> and <c>Clip</c> to 0–255.
+    /// </summary>
+    internal (int Height, int Width, bool Antialias)? Resize;
+
+    /// <summary>
+    /// A centre crop the graph applies to its input (after <see cref="Resize"/>) before normalising it; default null: none. The ML.NET model of a network
+    /// that scores a resized image's centre (the CLI's ImageNet preprocessing: resize to 256 × 256, centre crop 224 × 224)
+    /// resizes with ML.NET's <c>ResizeImages</c> to <see cref="InputSize"/> and leaves the crop, which ML.NET's image
+    /// transforms lack, to the graph (<c>Slice</c>, offset <c>round((H − h) / 2)</c> half to even, as
+    /// <see cref="Data.CenterCropTransform"/>). The maps' input resolution is the crop's.
+    /// </summary>
+    internal (int Height, int Width)? CenterCrop;
+
     /// <summary>Name of the input; default <see cref="OnnxNames.Pixels"/>.</summary>
     public string InputName = OnnxNames.Pixels;
 

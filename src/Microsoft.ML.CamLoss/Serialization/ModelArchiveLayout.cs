@@ -111,9 +111,12 @@ internal static class ModelArchiveLayout
     /// <summary>How messages call a file of <paramref name="kind"/>: "model file" or "training checkpoint".</summary>
     public static string Noun(string kind) => kind == ModelArchive.CheckpointKind ? "training checkpoint" : "model file";
 
-    private static string ReadLibraryVersion()
+    private static string ReadLibraryVersion() => PackageVersion(typeof(ModelArchiveLayout).Assembly);
+
+    /// <summary>The package version an assembly was built as: its informational version without the <c>+commit</c> suffix.</summary>
+    public static string PackageVersion(Assembly assembly)
     {
-        var assembly = typeof(ModelArchiveLayout).Assembly;
+        ArgumentNullException.ThrowIfNull(assembly);
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? assembly.GetName().Version?.ToString(3)
             ?? "unknown";
