@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Pipelines;
 
@@ -29,8 +30,9 @@ internal sealed class ExplainCommand : CliCommand
         var (_, data) = _data.LoadSplit(parse);
         using var model = _model.LoadForScoring(parse, new CamLossContext(seed: 0), data.Classes, "--data");
         var output = Path.GetFullPath(parse.GetRequiredValue(_out));
-        model.WriteGallery(data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
-        context.Stdout.WriteLine($"Wrote a gallery of {Math.Min(count, data.Count)} images to {output}");
+        var gallery = model.WriteGallery(data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
+        context.Stdout.WriteLine($"Wrote a gallery of {gallery.Entries.Count} images to {output}");
+        SkipReporting.Write(Consoles.Create(context), "gallery", data.SkipReport, whereAll: null);
         return ExitCodes.Success;
     }
 }

@@ -10,15 +10,18 @@ internal static class SkipReporting
     private const int Shown = 3;
 
     /// <summary>
-    /// Says how many images were left out of <paramref name="part"/>, and the first few with their reasons (nothing when
-    /// none were), as one unwrapped line: file paths stay whole for copying and grep.
+    /// Says how many images were left out of <paramref name="part"/> and why (nothing when none were), as one unwrapped
+    /// line (file paths stay whole for copying and grep): the first few, and where the rest are, when
+    /// <paramref name="whereAll"/> names a file that lists them all; every one otherwise.
     /// </summary>
-    public static void Write(IAnsiConsole console, string part, SkipReport skips, string whereAll)
+    public static void Write(IAnsiConsole console, string part, SkipReport skips, string? whereAll)
     {
         if (skips.Count > 0)
         {
-            var first = skips.Items.Take(Shown).Select(s => s.ToString());
-            console.Profile.Out.Writer.WriteLine($"Skipped {skips.Count} invalid {part} image(s) (--skip-invalid-images): {string.Join("; ", first)}{(skips.Count > Shown ? "; …" : string.Empty)} (all in {whereAll})");
+            var shown = whereAll is null ? skips.Items : skips.Items.Take(Shown);
+            var rest = whereAll is null ? string.Empty : $"{(skips.Count > Shown ? "; …" : string.Empty)} (all in {whereAll})";
+            console.Profile.Out.Writer.WriteLine(
+                $"Skipped {skips.Count} invalid {part} image(s) (--skip-invalid-images): {string.Join("; ", shown.Select(s => s.ToString().TrimEnd('.')))}{rest}");
         }
     }
 

@@ -16,7 +16,9 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// <list type="bullet">
 /// <item><c>ImageSource</c> (<c>byte[]</c>): the encoded image (JPEG, PNG, BMP, GIF, WebP …), e.g. <c>File.ReadAllBytes(path)</c>;</item>
 /// <item><c>PredictedLabel</c> (<c>string</c>): the predicted class's name;</item>
-/// <item><c>Score</c> (<c>float[]</c>): the probabilities in the order of the classes (the column's slot names).</item>
+/// <item><c>Score</c> (<c>float[]</c>): the probabilities in the order of the classes (the column's slot names);</item>
+/// <item><c>Cam</c>, <c>Caam</c> (<c>float[]</c>, row-major at feature resolution): the predicted class's CAM and the CAAM, so
+/// that <c>camloss explain --model model.zip</c> can draw them (a <c>ModelOutput</c> that does not declare them never reads them).</item>
 /// </list>
 /// <c>mlContext.Model.Load</c> reads it in any process that references Microsoft.ML.CamLoss (for the chain's two
 /// <c>CustomMapping</c>s) and ONNX Runtime's natives; scoring needs no TorchSharp backend.
@@ -56,7 +58,7 @@ internal static class MLNetModelFile
         var input = ml.Data.LoadFromEnumerable(Array.Empty<ImageRow>());
         using var fitted = ImageClassificationEstimator.ToTransformer(
             ml, model, ImageColumnKind.Bytes, ImageColumn, labelColumn: "Label", ResizedSize(model), ImageResizingEstimator.ResizingKind.Fill,
-            OnnxMaps.None, MapResolution.Feature, input, imageSize);
+            OnnxMaps.CamAndCaam, MapResolution.Feature, input, imageSize);
         var labelNames = ml.Transforms.Conversion.MapKeyToValue(MLNetColumns.PredictedLabel).Fit(fitted.Transform(input));
         var chain = new TransformerChain<ITransformer>(fitted.Chain, labelNames);
         AtomicFile.Write(path, stream => ml.Model.Save(chain, input.Schema, stream));

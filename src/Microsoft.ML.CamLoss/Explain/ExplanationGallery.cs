@@ -102,6 +102,33 @@ public static class ExplanationGallery
     }
 
     /// <summary>
+    /// The samples at <paramref name="order"/>, in that order; under <see cref="ImageDataset.SkipInvalidImages"/> those that
+    /// cannot be decoded are left out and recorded in <see cref="ImageDataset.SkipReport"/> (so the gallery still shows
+    /// as many images as asked), otherwise the first such image raises when its batch is decoded.
+    /// </summary>
+    private static IEnumerable<ImageSample> Readable(ImageDataset data, int[] order)
+    {
+        foreach (var index in order)
+        {
+            var sample = data[index];
+            if (data.SkipInvalidImages)
+            {
+                try
+                {
+                    ImageDecoding.DecodeRgb(sample.Image, data.MaxImagePixels).Dispose();
+                }
+                catch (DatasetException e)
+                {
+                    data.SkipReport.Add(e);
+                    continue;
+                }
+            }
+
+            yield return sample;
+        }
+    }
+
+    /// <summary>
     /// The gallery of a saved ML.NET model fitted with the <c>Cam</c> and <c>Caam</c> columns, scored through ML.NET
     /// (<see cref="MLNetImageClassifier"/>); the Grad-CAM column is the closed form, as for a graph
     /// (<see cref="Write(OnnxImageClassifier, ImageDataset, string, int, ulong)"/>).
@@ -140,7 +167,12 @@ public static class ExplanationGallery
         }
 
         var directory = Directory.CreateDirectory(outputDirectory).FullName;
-        var samples = GallerySelection.Pick(data, count, seed).Select(i => data[i]).ToArray();
+        var samples = Readable(data, GallerySelection.Pick(data, data.Count, seed)).Take(count).ToArray();
+        if (samples.Length == 0)
+        {
+            throw new ArgumentException($"No image of '{data.Name}' could be read ({data.SkipReport.Count} skipped).", nameof(data));
+        }
+
         var entries = new List<GalleryEntry>(samples.Length);
         var rows = new List<RgbImage>(samples.Length);
         var scale = 1;
@@ -149,7 +181,7 @@ public static class ExplanationGallery
         {
             using var scope = torch.NewDisposeScope();
             var chunk = samples.AsSpan(start, Math.Min(BatchSize, samples.Length - start)).ToArray();
-            var decoded = chunk.Select(s => ImageDecoding.DecodeRgb(s.Image)).ToArray();
+            var decoded = chunk.Select(s => ImageDecoding.DecodeRgb(s.Image, data.MaxImagePixels)).ToArray();
             var (predictions, gradCams) = explain(chunk, decoded);
             for (var j = 0; j < chunk.Length; j++)
             {

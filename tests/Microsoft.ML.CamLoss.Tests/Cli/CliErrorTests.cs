@@ -88,7 +88,7 @@ public sealed class CliErrorTests
         var model = Path.Combine(_directory, "flowers.onnx");
         using (var network = CamLoss.Models.Backbones.Create(CamLoss.Models.Architecture.ResNet8, 2))
         {
-            CamLoss.Onnx.OnnxExport.Save(network, ["daisy", "rose"], new CamLoss.Data.ImagePipeline().Resize(16, 16).NormalizeImageNet(), model);
+            CamLoss.Onnx.OnnxExport.Save(network, ["daisy", "rose"], new CamLoss.Data.ImagePipeline().Resize(16, 16).NormalizeImageNet(), model, new CamLoss.Onnx.OnnxExportOptions { Maps = CamLoss.Onnx.OnnxMaps.CamAndCaam });
         }
 
         CliRun.Of("evaluate", "--model", model, "--data", root).AssertOneLineError(ExitCodes.Failure, latin1, "not valid UTF-8", "rename it");
@@ -104,6 +104,12 @@ public sealed class CliErrorTests
         var text = CliRun.Of("evaluate", "--model", model, "--data", root, "--skip-invalid-images");
         Assert.Contains("on 5 images", text.Stdout.Replace("\n", string.Empty));
         Assert.Contains("Skipped 2 invalid evaluation image(s)", text.Stdout.Replace("\n", string.Empty));
+
+        var explain = CliRun.Of("explain", "--model", model, "--data", root, "--skip-invalid-images", "--out", Path.Combine(_directory, "gallery"));
+        Assert.AreEqual(ExitCodes.Success, explain.ExitCode, explain.Stderr);
+        Assert.Contains("Wrote a gallery of 5 images", explain.Stdout);
+        Assert.Contains($"Skipped 2 invalid gallery image(s) (--skip-invalid-images): ", explain.Stdout);
+        Assert.Contains(latin1, explain.Stdout);
     }
 
     [TestMethod]

@@ -53,6 +53,17 @@ public sealed class TrainMLNetOutputTests
     }
 
     [TestMethod]
+    public void Explain_TheRunsMLNetModel_DrawsItsCamAndCaam()
+    {
+        var trained = TrainOnce();
+        var gallery = Path.Combine(trained.Temp.Path, "zip-gallery");
+        var run = CliRun.Of("explain", "--model", trained.Zip, "--data", Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(trained.TestImages[0])))!, "--count", "3", "--out", gallery).AssertSucceeded();
+
+        Assert.Contains($"Wrote a gallery of 3 images to {gallery}", run.Stdout);
+        Assert.IsTrue(File.Exists(Path.Combine(gallery, CamLoss.Explain.ExplanationGallery.GalleryFileName)));
+    }
+
+    [TestMethod]
     [DataRow("flowers", "Flowers")]
     [DataRow("tiny-flowers.v2", "TinyFlowersV2")]
     [DataRow("2024 run", "Image2024Run")]
