@@ -1,0 +1,108 @@
+using Microsoft.ML.CamLoss.Explain;
+using Microsoft.ML.CamLoss.MLNet;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.CamLoss.Tests.MLNet;
+
+/// <summary>
+/// <c>EvaluateLocalization</c> on a hand-made scored data view (an <c>MLImage</c> column, a 2 × 2 <c>Cam</c> column and
+/// optionally the box columns, as the loaders and a model with <c>Maps = OnnxMaps.Cam</c> give them): the foreground of the
+/// image or the box is the object, and the aggregate equals the per-map scores worked out by hand.
+/// </summary>
+[TestClass]
+public sealed class MLNetLocalizationTests
+{
+    private const double Tolerance = 1e-6;
+
+    [TestMethod]
+    public void EvaluateLocalization_ForegroundOfTheImage_MeansAndHitRate()
+    {
+        var ml = new MLContext(seed: 1);
+        // 4 × 4 images whose left half is the object; 2 × 2 maps upsampled to 4 × 4 (each row of a map [1, 0] becomes
+        // [1, ¾, ¼, 0]). Map A, left cells: mass 1.75 of 2 on the left (hit); map B, uniform: mass ½ (the peak is the first
+        // pixel, on the left: hit); map C, right cells: mass 0.25 of 2 (miss).
+        var scored = Scored(ml, withBoxes: false, [1, 0, 1, 0], [1, 1, 1, 1], [0, 1, 0, 1]);
+
+        var summary = ml.MulticlassClassification.EvaluateLocalization(scored);
+
+        Assert.AreEqual(3, summary.Count);
+        Assert.AreEqual((0.875 + 0.5 + 0.125) / 3, summary.MassInside, Tolerance);
+        Assert.AreEqual(2.0 / 3, summary.PointingGame, Tolerance);
+    }
+
+    [TestMethod]
+    public void EvaluateLocalization_BoxColumns_BoxIsTheObjectAndNaNRowsSkipped()
+    {
+        var ml = new MLContext(seed: 1);
+        // Boxes: the right half (columns 2–3) for rows 0 and 1, none (NaN) for row 2. Map A, left cells: mass 0.125 on the
+        // box (miss); map B, right cells: mass 0.875 (hit).
+        var scored = Scored(ml, withBoxes: true, [1, 0, 1, 0], [0, 1, 0, 1], [1, 1, 1, 1]);
+
+        var summary = ml.MulticlassClassification.EvaluateLocalization(scored, new LocalizationEvaluationOptions { InputSize = (4, 4), Resizing = ImageResizingEstimator.ResizingKind.Fill });
+
+        Assert.AreEqual(2, summary.Count);
+        Assert.AreEqual(0.5, summary.MassInside, Tolerance);
+        Assert.AreEqual(0.5, summary.PointingGame, Tolerance);
+    }
+
+    [TestMethod]
+    public void EvaluateLocalization_NoCamColumn_ThrowsNamingTheMapsOption()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new { Label = "a" } });
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.EvaluateLocalization(data));
+        StringAssert.Contains(e.Message, "Maps = OnnxMaps.Cam");
+    }
+
+    private static IDataView Scored(MLContext ml, bool withBoxes, params float[][] cams)
+    {
+        MLImageType.Register();
+        new ImageTypeAttribute(4, 4).Register();
+        var rows = cams.Select((cam, i) => new Row
+        {
+            Image = Image(),
+            Cam = cam,
+            BoxX = withBoxes && i < 2 ? 2 : float.NaN,
+            BoxY = 0,
+            BoxWidth = 2,
+            BoxHeight = 4,
+        }).ToList();
+        var definition = SchemaDefinition.Create(typeof(Row));
+        definition[nameof(Row.Image)].ColumnType = new ImageDataViewType(4, 4);
+        definition[nameof(Row.Cam)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, 2, 2);
+        var view = ml.Data.LoadFromEnumerable(rows, definition);
+        return withBoxes ? view : ml.Transforms.DropColumns("BoxX", "BoxY", "BoxWidth", "BoxHeight").Fit(view).Transform(view);
+    }
+
+    /// <summary>A 4 × 4 RGBA image, grey 200 on its left two columns, black on the right.</summary>
+    private static MLImage Image()
+    {
+        var pixels = new byte[4 * 4 * 4];
+        for (var p = 0; p < 16; p++)
+        {
+            var level = (byte)(p % 4 < 2 ? 200 : 0);
+            pixels[(4 * p) + 0] = pixels[(4 * p) + 1] = pixels[(4 * p) + 2] = level;
+            pixels[(4 * p) + 3] = 255;
+        }
+
+        return MLImage.CreateFromPixels(4, 4, MLPixelFormat.Rgba32, pixels);
+    }
+
+    private sealed class Row
+    {
+        public MLImage? Image { get; set; }
+
+        public float[] Cam { get; set; } = [];
+
+        public float BoxX { get; set; }
+
+        public float BoxY { get; set; }
+
+        public float BoxWidth { get; set; }
+
+        public float BoxHeight { get; set; }
+    }
+}
