@@ -7,7 +7,9 @@ namespace Microsoft.ML.CamLoss.MLNet;
 /// <see cref="IDataView"/>. With the box columns (<c>BoxX</c>, <c>BoxY</c>, <c>BoxWidth</c>, <c>BoxHeight</c>, as
 /// <c>LoadCub200</c> and <c>LoadStanfordDogs</c> give them) the object is the box, mapped into the network's input
 /// (<see cref="InputSize"/>, <see cref="Resizing"/>); without them it is the foreground of the image column (pixels with a
-/// channel above <see cref="ForegroundThreshold"/>: Fashion-MNIST's garment).
+/// channel above <see cref="ForegroundThreshold"/>: Fashion-MNIST's garment), at the image's own size, which assumes the
+/// network saw the whole image (the same aspect ratio as <see cref="InputSize"/>, or <c>Fill</c>): the map is upsampled to
+/// the image's size.
 /// </summary>
 public sealed class LocalizationEvaluationOptions
 {
