@@ -57,6 +57,51 @@ public sealed class MLNetLocalizationTests
         StringAssert.Contains(e.Message, "Maps = OnnxMaps.Cam");
     }
 
+    [TestMethod]
+    [DataRow(ImageResizingEstimator.ResizingKind.IsoCrop)]
+    [DataRow(ImageResizingEstimator.ResizingKind.IsoPad)]
+    [DataRow(ImageResizingEstimator.ResizingKind.Fill)]
+    public void FromBox_MappedLikeMLNetsResizeImages_MaskMatchesTheResizedBox(ImageResizingEstimator.ResizingKind resizing)
+    {
+        // A 200 × 100 black image with a white box, resized to 50 × 50 by ML.NET's own ResizeImages (centre anchor): the
+        // box's bright pixels in the resized image are exactly ObjectMask.FromBox's mask (the box's edges land on whole
+        // pixels in all three resizings, so no interpolated edge pixel is in doubt).
+        var ml = new MLContext(seed: 1);
+        var box = new CamLoss.Data.BoundingBox(120, 20, 40, 40);
+        var pixels = new byte[200 * 100 * 4];
+        for (var y = 0; y < 100; y++)
+        {
+            for (var x = 0; x < 200; x++)
+            {
+                var level = (byte)(x >= 120 && x < 160 && y >= 20 && y < 60 ? 255 : 0);
+                var at = ((y * 200) + x) * 4;
+                pixels[at] = pixels[at + 1] = pixels[at + 2] = level;
+                pixels[at + 3] = 255;
+            }
+        }
+
+        MLImageType.Register();
+        var data = ml.Data.LoadFromEnumerable(new[] { new ImageRow { Image = MLImage.CreateFromPixels(200, 100, MLPixelFormat.Rgba32, pixels) } });
+        var resized = ml.Transforms.ResizeImages("Resized", 50, 50, "Image", resizing).Fit(data).Transform(data);
+        using var cursor = resized.GetRowCursor([resized.Schema["Resized"]]);
+        var get = cursor.GetGetter<MLImage>(resized.Schema["Resized"]);
+        MLImage image = null!;
+        Assert.IsTrue(cursor.MoveNext());
+        get(ref image);
+        var bright = ObjectMask.FromForeground(image.Height, image.Width, image.Pixels, image.BitsPerPixel / 8, threshold: 127);
+
+        var mask = ObjectMask.FromBox(100, 200, box, 50, 50, resizing);
+
+        Assert.IsTrue(mask.Area > 0);
+        CollectionAssert.AreEqual(bright.Inside.ToArray(), mask.Inside.ToArray(), $"{resizing}: resized box {bright.Area} pixels, mask {mask.Area}");
+    }
+
+    private sealed class ImageRow
+    {
+        [ImageType(100, 200)]
+        public MLImage? Image { get; set; }
+    }
+
     private static IDataView Scored(MLContext ml, bool withBoxes, params float[][] cams)
     {
         MLImageType.Register();
