@@ -39,7 +39,7 @@ public static class CamLossLocalizationCatalog
             ? found
             : throw new ArgumentException($"The scored data has no float-vector column '{options.CamColumnName}'; train with Maps = OnnxMaps.Cam (ImageClassificationTrainerOptions.Maps) so the model adds it.", nameof(scored));
         var (mapHeight, mapWidth) = MapSize(camType, options.CamColumnName);
-        var image = schema.GetColumnOrNull(options.ImageColumnName) is { Type: ImageDataViewType imageType } imageColumn ? imageColumn : (DataViewSchema.Column?)null;
+        var image = schema.GetColumnOrNull(options.ImageColumnName) is { Type: ImageDataViewType } imageColumn ? imageColumn : (DataViewSchema.Column?)null;
         var boxes = BoxColumns.All(name => schema.GetColumnOrNull(name) is { Type: NumberDataViewType { RawType: var raw } } && raw == typeof(float))
             ? BoxColumns.Select(name => schema[name]).ToArray()
             : null;
