@@ -20,9 +20,6 @@ internal sealed record QuickStartSettings
 
     public int TrainImages { get; init; } = 60_000;
 
-    /// <summary>First epoch (0-based) with the CAM-loss term switched on; the paper's t, scaled down.</summary>
-    public int CamStartEpoch { get; init; } = 1;
-
     public int GalleryImages { get; init; } = 8;
 
     /// <summary>libtorch threads; default null: one per core (on a busy machine, 1 can be faster).</summary>
@@ -41,11 +38,10 @@ internal sealed record QuickStartSettings
                 "--arch" => settings with { Architecture = Enum.Parse<Architecture>(value, ignoreCase: true) },
                 "--epochs" => settings with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--train-images" => settings with { TrainImages = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--cam-start" => settings with { CamStartEpoch = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--images" => settings with { GalleryImages = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--output" => settings with { OutputDirectory = value },
                 "--threads" => settings with { Threads = int.Parse(value, CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option {unknown}. Options: --arch, --epochs, --train-images, --cam-start, --images, --output, --threads."),
+                var unknown => throw new ArgumentException($"Unknown option {unknown}. Options: --arch, --epochs, --train-images, --images, --output, --threads."),
             };
         }
 
@@ -53,5 +49,5 @@ internal sealed record QuickStartSettings
     }
 
     public override string ToString() =>
-        $"{Architecture}, {Epochs} epochs, batch 128, SGD lr 0.1 cosine, CAM-loss α = 3 from epoch {CamStartEpoch + 1}";
+        $"{Architecture}, the first {TrainImages:N0} training images, {Epochs} epochs, batch 128, SGD lr 0.1 cosine, crop 28 pad 2 + flip; CAM-loss α = 3 from the epoch after training accuracy passes 50 % (adaptive start)";
 }

@@ -1,5 +1,6 @@
 // Real training runs (not tests): accuracy comparisons whose results the README's table reports.
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- fashion [epochs] [seeds] [training images]
+//   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- localization-fashion [epochs] [seeds] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- cub [epochs] [image size]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- distill [epochs] [training images]
 //   dotnet run -c Release --project tests/Microsoft.ML.CamLoss.Accuracy -- flowers [epochs] [seeds] [image size]
@@ -26,6 +27,9 @@ switch (args.FirstOrDefault())
 {
     case "fashion":
         Comparisons.FashionMnist(epochs: Arg(1, 3), seeds: Arg(2, 3), trainImages: Arg(3, 20000));
+        break;
+    case "localization-fashion":
+        LocalizationComparison.FashionMnist(epochs: Arg(1, 4), seeds: Arg(2, 3), trainImages: Arg(3, 60000));
         break;
     case "cub":
         Comparisons.Cub(Path.Combine(shared, "cub200-subset/CUB_200_2011"), epochs: Arg(1, 6), imageSize: Arg(2, 112));
@@ -60,7 +64,7 @@ switch (args.FirstOrDefault())
             epochs: Arg(1, 30), imageSize: Arg(2, 84), architecture: Enum.Parse<Microsoft.ML.CamLoss.Models.Architecture>(args.Length > 3 ? args[3] : "ResNet10", ignoreCase: true), episodes: Arg(4, 600));
         break;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|cub|distill|flowers|precision-flowers|precision-fashion|imagenet-probe|imagenet-transfer|fewshot [arguments]");
+        Console.Error.WriteLine("usage: Microsoft.ML.CamLoss.Accuracy fashion|localization-fashion|cub|distill|flowers|precision-flowers|precision-fashion|imagenet-probe|imagenet-transfer|fewshot [arguments]");
         return 2;
 }
 

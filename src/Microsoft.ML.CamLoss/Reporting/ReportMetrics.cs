@@ -17,6 +17,7 @@ namespace Microsoft.ML.CamLoss.Reporting;
 /// <param name="PerClassLogLoss">Log loss per true class.</param>
 /// <param name="ClassNames">Class names, in index order.</param>
 /// <param name="Counts">Confusion counts <c>[truth][predicted]</c>, square, one row per class name.</param>
+/// <param name="Localization">The localisation figures (<c>Localization</c>, written by <see cref="EvaluationFile"/>), or null.</param>
 internal sealed record ReportMetrics(
     string Source,
     double? MicroAccuracy,
@@ -27,10 +28,19 @@ internal sealed record ReportMetrics(
     int? TopKPredictionCount,
     IReadOnlyList<double?> PerClassLogLoss,
     IReadOnlyList<string> ClassNames,
-    long[][]? Counts)
+    long[][]? Counts,
+    Explain.LocalizationSummary? Localization = null)
 {
     /// <summary>Samples the matrix counts.</summary>
     public long Total => Counts?.Sum(row => row.Sum()) ?? 0;
+
+    /// <summary>The <c>Localization</c> object, or null when absent; a missing figure reads as NaN.</summary>
+    private static Explain.LocalizationSummary? ReadLocalization(JsonObject? json) => json is null ? null : new Explain.LocalizationSummary(
+        (int)(JsonRead.Number(JsonRead.Property(json, "Count")) ?? 0),
+        JsonRead.Number(JsonRead.Property(json, "MassInside")) ?? double.NaN,
+        JsonRead.Number(JsonRead.Property(json, "PointingGame")) ?? double.NaN,
+        JsonRead.Number(JsonRead.Property(json, "TopConcentration")) ?? double.NaN,
+        (int)(JsonRead.Number(JsonRead.Property(json, "MapsWithoutPositiveMass")) ?? 0));
 
     /// <summary>Reads metrics JSON (keys as <c>ToJson</c> writes them, matched ignoring case).</summary>
     public static ReportMetrics FromJson(JsonObject json, string source)
@@ -71,6 +81,7 @@ internal sealed record ReportMetrics(
             JsonRead.Number(JsonRead.Property(json, "TopKPredictionCount")) is { } k ? (int)k : null,
             perClass,
             names ?? [],
-            counts);
+            counts,
+            ReadLocalization(JsonRead.Property(json, "Localization") as JsonObject));
     }
 }

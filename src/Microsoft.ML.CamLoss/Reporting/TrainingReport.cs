@@ -22,7 +22,8 @@ namespace Microsoft.ML.CamLoss.Reporting;
 /// loss and every loss term over training, α per epoch and the learning rate per logged step. A
 /// resumed run appends to the file; the last record of each (epoch, step) is used.</item>
 /// <item><c>evaluation.json</c> (optional, <c>MulticlassClassificationMetrics.ToJson()</c>): the
-/// metrics and confusion matrix shown; without it, those of the last epoch's validation.</item>
+/// metrics and confusion matrix shown; without it, those of the last epoch's validation. With a <c>Localization</c>
+/// object (<see cref="EvaluationFile"/>), an explanation-quality table as well.</item>
 /// <item><c>gallery/gallery.json</c> with its pictures (optional, from
 /// <see cref="ExplanationGallery.Write(Pipelines.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/>): the CAM/CAAM gallery.</item>
 /// <item><c>model.json</c> (optional, one JSON object) and the training checkpoint: facts in the title block.</item>
@@ -92,6 +93,8 @@ public static class TrainingReport
                     new XAttribute("class", "evaluation"),
                     MetricsTable.Render(evaluation),
                     evaluation.Counts is null ? HtmlPage.Element("p", "The metrics have no confusion matrix.") : ConfusionMatrixTable.Render(evaluation)),
+            evaluation?.Localization is null ? null : HtmlPage.Element("h2", "Explanation quality: does the CAM point at the object?"),
+            evaluation?.Localization is not { } located ? null : LocalizationTable.Render(located, evaluation.Source),
             HtmlPage.Element("h2", "What the model looks at: CAM, CAAM and Grad-CAM"),
             gallery ?? HtmlPage.Element("p", "No gallery in this run folder."),
             HtmlPage.Element(

@@ -93,6 +93,41 @@ public sealed class TrainingReportTests
     }
 
     [TestMethod]
+    public void Write_EvaluationFileFromMLNetWithLocalization_ShowsItsMetricsMatrixAndLocalizationTable()
+    {
+        var run = TinyFlowersRun.Get();
+        using var folder = new Data.TempFolder();
+        var runDirectory = run.CopyTo(Path.Combine(folder.Path, "run"));
+        string[] classes = ["a", "b", "c"];
+        var metrics = ThreeClassMetrics();
+        var localization = new LocalizationSummary(4, 0.625, 0.75, double.NaN, 1);
+
+        EvaluationFile.Write(runDirectory, metrics, classes, localization);
+        var output = Path.Combine(folder.Path, "report.html");
+        TrainingReport.Write(runDirectory, output);
+
+        var page = XDocument.Parse(File.ReadAllText(output)).Root!;
+        string Value(string table, string row) => page.Descendants("table").Single(t => (string?)t.Attribute("id") == table)
+            .Descendants("tr").Single(tr => tr.Element("th")!.Value == row).Elements("td").First().Value;
+        Assert.AreEqual("75.00%", Value("metrics", "MicroAccuracy"));
+        var matrix = page.Descendants("table").Single(t => (string?)t.Attribute("id") == "confusion-matrix");
+        var count = matrix.Descendants("td").Single(td => (string?)td.Attribute("data-truth") == "2" && (string?)td.Attribute("data-predicted") == "0");
+        Assert.AreEqual("1", count.Value, "the c image called a");
+        Assert.AreEqual("62.50%", Value("localization", "mass on the object"));
+        Assert.AreEqual("75.00%", Value("localization", "pointing game"));
+        Assert.AreEqual("–", Value("localization", "top-5 % concentration"), "NaN is written as null and shown as a dash");
+    }
+
+    [TestMethod]
+    public void EvaluationFile_ClassNamesOfAnotherSize_ThrowsNamingTheModelsClassNames()
+    {
+        using var folder = new Data.TempFolder();
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => EvaluationFile.Write(folder.Path, ThreeClassMetrics(), ["a", "b"]));
+        StringAssert.Contains(e.Message, "ClassNames");
+    }
+
+    [TestMethod]
     public void Write_ResumedRunAppendingEpochTwoAgain_KeepsLastRecordPerEpochAndStep()
     {
         var run = TinyFlowersRun.Get();
@@ -169,5 +204,38 @@ public sealed class TrainingReportTests
         Assert.HasCount(expected, points, $"plot {(string?)svg.Attribute("data-plot")}, series '{series}'");
         Assert.AreEqual(expected, (int)line.Attribute("data-points")!);
         Assert.IsTrue(points.All(p => p.Split(',').Length == 2 && p.Split(',').All(v => double.TryParse(v, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))), string.Join(' ', points));
+    }
+
+    /// <summary>ML.NET's evaluation of four scored images of classes a, b, c: three right, the c image called a.</summary>
+    private static Microsoft.ML.Data.MulticlassClassificationMetrics ThreeClassMetrics()
+    {
+        var ml = new MLContext(seed: 1);
+        var keyData = ml.Data.LoadFromEnumerable(new[] { "a", "b", "c" }.Select(c => new ClassRow { Name = c }));
+        var rows = ml.Data.LoadFromEnumerable(new[]
+        {
+            new ScoredRow { Label = "a", Predicted = "a", Score = [0.8f, 0.1f, 0.1f] },
+            new ScoredRow { Label = "b", Predicted = "b", Score = [0.2f, 0.7f, 0.1f] },
+            new ScoredRow { Label = "c", Predicted = "a", Score = [0.5f, 0.1f, 0.4f] },
+            new ScoredRow { Label = "a", Predicted = "a", Score = [0.6f, 0.3f, 0.1f] },
+        });
+        var scored = ml.Transforms.Conversion.MapValueToKey("Label", keyData: keyData)
+            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", "Predicted", keyData: keyData))
+            .Fit(rows).Transform(rows);
+        return ml.MulticlassClassification.Evaluate(scored);
+    }
+
+    private sealed class ClassRow
+    {
+        public string Name { get; set; } = string.Empty;
+    }
+
+    private sealed class ScoredRow
+    {
+        public string Label { get; set; } = string.Empty;
+
+        public string Predicted { get; set; } = string.Empty;
+
+        [Microsoft.ML.Data.VectorType(3)]
+        public float[] Score { get; set; } = [];
     }
 }
