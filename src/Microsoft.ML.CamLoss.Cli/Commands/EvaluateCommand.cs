@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Reporting;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
@@ -34,11 +35,18 @@ internal sealed class EvaluateCommand : CliCommand
         var ml = new CamLossContext(seed: 0);
         using var model = _model.LoadForScoring(parse, ml, data.Classes, "--data");
         context.CancellationToken.ThrowIfCancellationRequested();
-        var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size") });
+        var localize = model.HasCam && LocalizationScoring.Applies(data, source.IsGrayscale);
+        var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size"), IncludeCam = localize });
         var metrics = ml.MulticlassClassification.Evaluate(scored, topK);
+        var localization = localize ? LocalizationScoring.Evaluate(scored, data, model.Preprocessing, source.IsGrayscale) : null;
         if (parse.GetValue(_json))
         {
             var json = metrics.ToJson();
+            if (localization is not null)
+            {
+                json[EvaluationFile.LocalizationField] = EvaluationFile.ToJson(localization);
+            }
+
             json["SkippedImages"] = SkipReporting.ToJson(data.SkipReport);
             context.Stdout.WriteLine(json.ToJsonString(Indented));
         }
@@ -46,6 +54,11 @@ internal sealed class EvaluateCommand : CliCommand
         {
             var console = Consoles.Create(context);
             MetricsWriter.Write(console, metrics, $"{model} on {MetricsWriter.Scored(metrics)} images of {source.Root}");
+            if (localization is not null)
+            {
+                console.Profile.Out.Writer.WriteLine($"Localisation ({(source.IsGrayscale ? "the foreground" : "the boxes")} as the object): {localization}");
+            }
+
             SkipReporting.Write(console, "evaluation", data.SkipReport, "evaluate --json's SkippedImages");
         }
 

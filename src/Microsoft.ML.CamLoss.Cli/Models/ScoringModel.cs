@@ -32,6 +32,9 @@ internal sealed class ScoringModel : IDisposable
     /// <summary>What an image goes through before the network (for pictures of what it saw).</summary>
     public ImagePipeline Preprocessing => _model?.Preprocessing ?? _onnx?.Preprocessing ?? _mlnet!.Preprocessing;
 
+    /// <summary>True when scoring can give the predicted class's CAM (always for the model file; for a graph or zip, when it has the maps).</summary>
+    public bool HasCam => _model is not null || (_onnx?.Maps ?? _mlnet!.Maps).HasFlag(OnnxMaps.Cam);
+
     /// <summary>Scores a data set (see <see cref="ImageClassificationModel.Transform"/>).</summary>
     public ScoredImageData Transform(ImageDataset data, ScoringOptions options) =>
         _model?.Transform(data, options) ?? _onnx?.Transform(data, options) ?? _mlnet!.Transform(data, options);

@@ -28,7 +28,8 @@ public sealed partial class OnnxImageClassifier
     {
         foreach (var (role, name) in _outputs)
         {
-            if (!_session.OutputMetadata.TryGetValue(name, out var output) || output.ElementType != typeof(float))
+            var elementType = role == OnnxNames.PredictedLabel ? typeof(string) : typeof(float);   // the class name, as a string tensor
+            if (!_session.OutputMetadata.TryGetValue(name, out var output) || output.ElementType != elementType)
             {
                 throw Foreign($"its metadata names the {role} output '{name}', which the graph lacks");
             }

@@ -180,6 +180,11 @@ public sealed partial class OnnxImageClassifier : IDisposable
         using var scope = torch.NewDisposeScope();
         CheckMaps(options);
         var camClass = ImageClassificationModel.CamClassIndex(ClassNames, options);
+        if (images.shape.Length == 4 && images.shape[1] == 1 && InputShape[0] == 3)
+        {
+            images = images.expand(-1, 3, -1, -1);   // a grey image for an RGB graph: the grey level in each channel, as ML.NET's ExtractPixels gives it
+        }
+
         CheckSize(images, sources[0]);
         var shape = images.shape;
         var pixels = images.to(ScalarType.Float32, torch.CPU).contiguous().data<float>().ToArray();

@@ -58,14 +58,7 @@ public static class EvaluationFile
         };
         if (localization is not null)
         {
-            json["Localization"] = new JsonObject
-            {
-                ["Count"] = localization.Count,
-                ["MassInside"] = Finite(localization.MassInside),
-                ["PointingGame"] = Finite(localization.PointingGame),
-                ["TopConcentration"] = Finite(localization.TopConcentration),
-                ["MapsWithoutPositiveMass"] = localization.MapsWithoutPositiveMass,
-            };
+            json[LocalizationField] = ToJson(localization);
         }
 
         Directory.CreateDirectory(runDirectory);
@@ -73,6 +66,19 @@ public static class EvaluationFile
         Serialization.AtomicFile.WriteAllText(path, json.ToJsonString(Indented) + "\n");
         return path;
     }
+
+    /// <summary>The key of the localisation figures: <c>Localization</c>.</summary>
+    internal const string LocalizationField = "Localization";
+
+    /// <summary>The localisation figures as <c>evaluation.json</c> holds them (NaN as null).</summary>
+    internal static JsonObject ToJson(LocalizationSummary localization) => new()
+    {
+        ["Count"] = localization.Count,
+        ["MassInside"] = Finite(localization.MassInside),
+        ["PointingGame"] = Finite(localization.PointingGame),
+        ["TopConcentration"] = Finite(localization.TopConcentration),
+        ["MapsWithoutPositiveMass"] = localization.MapsWithoutPositiveMass,
+    };
 
     private static JsonNode? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 }
