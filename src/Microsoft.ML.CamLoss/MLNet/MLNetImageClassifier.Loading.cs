@@ -33,6 +33,16 @@ public sealed partial class MLNetImageClassifier
             feed = step is null ? feed : feed.Append(step);
         }
 
+        // ML.NET leaves an MLImage column out of the input schema it saves (the type has no serialised form), so a model
+        // fitted on in-memory images (LoadFashionMnist, LoadCifar10) records only its label: feed the trainers' default
+        // image column from the files.
+        // (A text column may be the label; an unused extra Image column is harmless when the model loads images itself.)
+        var recordsItsImages = _inputSchema.Any(c => !c.IsHidden && (c.Type is ImageDataViewType || c.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Byte));
+        if (!recordsItsImages && source == FileColumn && rows.Schema.GetColumnOrNull(ImageColumn) is null)
+        {
+            feed = feed.Append(_ml.Transforms.LoadImages(ImageColumn, null, FileColumn));
+        }
+
         return feed.Fit(rows).Transform(rows);
     }
 

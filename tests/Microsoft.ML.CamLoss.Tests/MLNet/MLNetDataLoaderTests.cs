@@ -83,6 +83,37 @@ public sealed class MLNetDataLoaderTests
     }
 
     [TestMethod]
+    public void CamlossEvaluate_ZipFittedOnInMemoryImages_ScoresTheSameIdxFolder()
+    {
+        // ML.NET saves no MLImage column in a zip's input schema: the zip records only the label, and camloss must feed the images itself.
+        using var temp = new TempFolder();
+        var random = new Random(5);
+        var pixels = new byte[12 * 8 * 8];
+        random.NextBytes(pixels);
+        var labels = Enumerable.Range(0, 12).Select(i => (byte)(i % 3)).ToArray();
+        foreach (var part in new[] { "train", "t10k" })
+        {
+            temp.Write($"idx/{part}-images-idx3-ubyte", SyntheticTrees.Idx([12, 8, 8], pixels, gzip: false));
+            temp.Write($"idx/{part}-labels-idx1-ubyte", SyntheticTrees.Idx([12], labels, gzip: false));
+        }
+
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadIdx(Path.Combine(temp.Path, "idx", "t10k-images-idx3-ubyte"), Path.Combine(temp.Path, "idx", "t10k-labels-idx1-ubyte"));
+        var options = MLNetScenario.Options(epochs: 1);
+        options.Maps = CamLoss.Onnx.OnnxMaps.CamAndCaam;
+        var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.CamLoss(options)).Fit(data);
+        var zip = Path.Combine(temp.Path, "idx.zip");
+        ml.Model.Save(model, data.Schema, zip);
+        var expected = ml.MulticlassClassification.Evaluate(model.Transform(data));
+
+        var run = Cli.CliRun.Of("evaluate", "--model", zip, "--data", Path.Combine(temp.Path, "idx"), "--format", "idx", "--json").AssertSucceeded();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(run.Stdout)!;
+
+        Assert.AreEqual(expected.MicroAccuracy, json["MicroAccuracy"]!.GetValue<double>(), 1e-9);
+        Assert.AreEqual(12, json["Localization"]!["Count"]!.GetValue<int>(), "the foreground of every grey image");
+    }
+
+    [TestMethod]
     public void GetOutputSchema_BytesInput_ScoreVectorKeyPredictedLabelAndCam()
     {
         using var temp = new TempFolder();
