@@ -15,6 +15,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Reporting;
@@ -30,6 +31,7 @@ Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToStri
 var ml = new MLContext(seed: 1);
 var train = ml.Data.TakeRows(ml.Data.LoadFashionMnist(DataSplit.Train), settings.TrainImages);
 var test = ml.Data.LoadFashionMnist(DataSplit.Test);
+var galleryImages = Idx.LoadFashionMnist(DataSplit.Test);   // the same test images, for the reports' CAM/CAAM/Grad-CAM gallery
 var output = Path.GetFullPath(settings.OutputDirectory);
 Console.WriteLine(settings);
 
@@ -81,6 +83,11 @@ foreach (var (name, folder, trainer) in runs)
     ml.Model.Save(model, train.Schema, files.Model);
     File.WriteAllBytes(files.Onnx, model.LastTransformer.OnnxModel.ToArray());
     EvaluationFile.Write(runFolder, metrics, model.LastTransformer.ClassNames, localization);
+    using (var saved = new MLNetImageClassifier(files.Model))   // the report's gallery, drawn from the saved model as an application would load it
+    {
+        ExplanationGallery.Write(saved, galleryImages, Path.Combine(runFolder, "gallery"), settings.GalleryImages);
+    }
+
     TrainingReport.Write(runFolder, files.Report);
     results.Add(new RunResult(name, model, scored, metrics, localization, trainingTime, files));
 }
