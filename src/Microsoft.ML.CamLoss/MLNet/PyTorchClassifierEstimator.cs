@@ -89,16 +89,9 @@ public sealed class PyTorchClassifierEstimator : IEstimator<ImageClassificationT
         }
 
         using var network = TorchErrors.Run(() => Backbones.Create(Architecture, ClassNames.Count), $"creating {Architecture}");
-        try
-        {
-            PretrainedWeightsLoader.Load(network, CheckpointPath, ClassNames.Count, replaceClassifier: false);
-        }
-        catch (ArgumentException e)
-        {
-            var first = e.Message.Split(". ", 2)[0].TrimEnd('.');
-            throw new ArgumentException(
-                $"{first}. Give ApplyPyTorchClassifier the checkpoint's own architecture and its class names in output order ({ClassNames.Count} given).", e);
-        }
+        PretrainedWeightsLoader.Load(
+            network, CheckpointPath, ClassNames.Count, replaceClassifier: false,
+            advice: $"Give ApplyPyTorchClassifier the checkpoint's own architecture and its class names in output order ({ClassNames.Count} given).");
 
         var preprocessing = new ImagePipeline().ToFloat();
         foreach (var step in Normalization.Transforms)

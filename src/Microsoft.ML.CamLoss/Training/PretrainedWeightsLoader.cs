@@ -12,9 +12,10 @@ internal static class PretrainedWeightsLoader
     /// <summary>
     /// Copies the weights at <paramref name="path"/> into <paramref name="network"/>, whose head has
     /// <paramref name="numClasses"/> outputs. A head of another size is an error unless
-    /// <paramref name="replaceClassifier"/>, which keeps the network's fresh head instead.
+    /// <paramref name="replaceClassifier"/>, which keeps the network's fresh head instead. <paramref name="advice"/> replaces
+    /// the errors' last sentence (what a trainer's user can do) for callers whose user has other choices.
     /// </summary>
-    public static void Load(Backbone network, string path, int numClasses, bool replaceClassifier)
+    public static void Load(Backbone network, string path, int numClasses, bool replaceClassifier, string? advice = null)
     {
         if (!File.Exists(path))
         {
@@ -25,7 +26,7 @@ internal static class PretrainedWeightsLoader
         var state = Read(path);
         try
         {
-            LoadInto(network, path, state, numClasses, replaceClassifier);
+            LoadInto(network, path, state, numClasses, replaceClassifier, advice);
         }
         finally
         {
@@ -36,7 +37,7 @@ internal static class PretrainedWeightsLoader
         }
     }
 
-    private static void LoadInto(Backbone network, string path, OrderedDictionary<string, Tensor> state, int numClasses, bool replaceClassifier)
+    private static void LoadInto(Backbone network, string path, OrderedDictionary<string, Tensor> state, int numClasses, bool replaceClassifier, string? advice)
     {
         var head = network.ClassifierName + ".weight";
         var newHead = false;
@@ -46,7 +47,7 @@ internal static class PretrainedWeightsLoader
             {
                 throw new ArgumentException(
                     $"Pretrained weights '{path}' have a classifier for {weight.shape[0]} classes ({head} [{string.Join(", ", weight.shape)}]) but the data has {numClasses} classes. " +
-                    $"Set ReplaceClassifier = true (camloss: --replace-classifier) to fine-tune them with a new {numClasses}-class head, or start from weights trained on these classes.");
+                    (advice ?? $"Set ReplaceClassifier = true (camloss: --replace-classifier) to fine-tune them with a new {numClasses}-class head, or start from weights trained on these classes."));
             }
 
             state.Remove(head, out var removedWeight);
@@ -63,18 +64,18 @@ internal static class PretrainedWeightsLoader
         }
         catch (InvalidOperationException e)
         {
-            throw Misfit(path, network, e.Message, e);
+            throw Misfit(path, network, e.Message, advice, e);
         }
 
         var missing = result.MissingKeys.Where(k => !(newHead && k.StartsWith(network.ClassifierName + ".", StringComparison.Ordinal))).ToList();
         if (missing.Count > 0 || result.UnexpectedKeys.Count > 0)
         {
-            throw Misfit(path, network, $"missing keys: {Keys(missing)}; unexpected keys: {Keys(result.UnexpectedKeys)}", null);
+            throw Misfit(path, network, $"missing keys: {Keys(missing)}; unexpected keys: {Keys(result.UnexpectedKeys)}", advice, null);
         }
     }
 
-    private static ArgumentException Misfit(string path, Backbone network, string details, Exception? inner) =>
-        new($"Pretrained weights '{path}' do not fit {network.GetType().Name} ({details}). Check that they were trained with the architecture chosen in the options.", inner);
+    private static ArgumentException Misfit(string path, Backbone network, string details, string? advice, Exception? inner) =>
+        new($"Pretrained weights '{path}' do not fit {network.GetType().Name} ({details}). {advice ?? "Check that they were trained with the architecture chosen in the options."}", inner);
 
     private static string Keys(IReadOnlyList<string> keys) =>
         keys.Count == 0 ? "none" : string.Join(", ", keys.Take(8)) + (keys.Count > 8 ? $", … ({keys.Count} in all)" : string.Empty);
