@@ -47,12 +47,12 @@ internal static class LocalizationScoring
     private static ObjectMask ObjectInNetworkFrame(ImageSample sample, ImagePipeline preprocessing, bool foreground, long maxPixels)
     {
         using var scope = torch.NewDisposeScope();
-        var image = ImageDecoding.DecodeRgb(sample.Image, maxPixels);
+        var image = ImageDecoding.DecodeRgb(sample.Image, maxPixels).contiguous();
         int height = (int)image.shape[0], width = (int)image.shape[1];
-        var drawn = foreground
-            ? image.gt(0).any(dim: 2, keepdim: true)
-            : torch.tensor(ObjectMask.FromBox(height, width, sample.Box!.Value).Inside.ToArray()).reshape(height, width, 1);
-        var mask = (drawn.to(ScalarType.Byte) * (byte)255).expand(height, width, 3).contiguous();
+        var inImage = foreground
+            ? ObjectMask.FromForeground(height, width, image.data<byte>().ToArray(), channels: (int)image.shape[2])
+            : ObjectMask.FromBox(height, width, sample.Box!.Value);
+        var mask = (torch.tensor(inImage.Inside.ToArray()).reshape(height, width, 1).to(ScalarType.Byte) * (byte)255).expand(height, width, 3).contiguous();
         var seen = NetworkView.Geometric(preprocessing, mask)[0];
         var inside = seen.ge(128).contiguous().data<bool>().ToArray();
         return new ObjectMask((int)seen.shape[0], (int)seen.shape[1], inside);
