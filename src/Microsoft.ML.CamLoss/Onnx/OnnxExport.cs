@@ -197,7 +197,7 @@ public static partial class OnnxExport
         var scaled = graph.Node("Round", "resize.integers", [graph.Node("Mul", "resize.scale", [x.Name, full])]);
         var widthWeights = AxisWeights((int)x.Width, size.Width, size.Antialias);                           // [W, w]: x · Wwᵀ
         var rows = graph.Node("MatMul", "resize.width", [scaled, graph.Initializer("resize.width_weights", widthWeights, x.Width, size.Width)]);
-        var heightWeights = Transposed(AxisWeights((int)x.Height, size.Height, size.Antialias), (int)x.Height, size.Height);   // [h, H]: Wh · x
+        var heightWeights = AxisWeights((int)x.Height, size.Height, size.Antialias, transposed: true);        // [h, H]: Wh · x
         var resized = graph.Node("MatMul", "resize.height", [graph.Initializer("resize.height_weights", heightWeights, size.Height, x.Height), rows]);
         var rounded = graph.Node("Round", "resize.round", [resized]);
         var clipped = graph.Node("Clip", "resize.clip", [rounded, graph.Initializer("resize.min", [0f]), graph.Initializer("resize.max", [255f])]);
@@ -207,28 +207,15 @@ public static partial class OnnxExport
 
     /// <summary>
     /// The weights of the library's resize along one axis from <paramref name="from"/> to <paramref name="to"/>, as a row-major
-    /// <c>[from, to]</c> matrix: row <c>k</c> is the resize of the <c>k</c>-th unit vector (the resize is linear and separable).
+    /// <c>[from, to]</c> matrix (<c>[to, from]</c> when <paramref name="transposed"/>): row <c>k</c> is the resize of the
+    /// <c>k</c>-th unit vector (the resize is linear and separable).
     /// </summary>
-    private static float[] AxisWeights(int from, int to, bool antialias)
+    private static float[] AxisWeights(int from, int to, bool antialias, bool transposed = false)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        using var identity = TorchSharp.torch.eye(from, dtype: TorchSharp.torch.ScalarType.Float32).reshape(from, 1, 1, from);
-        using var resized = Data.ImageFunctional.Resize(identity, 1, to, antialias);
-        return resized.reshape(from, to).data<float>().ToArray();
-    }
-
-    private static float[] Transposed(float[] matrix, int rows, int columns)
-    {
-        var transposed = new float[matrix.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                transposed[(c * rows) + r] = matrix[(r * columns) + c];
-            }
-        }
-
-        return transposed;
+        var identity = TorchSharp.torch.eye(from, dtype: TorchSharp.torch.ScalarType.Float32).reshape(from, 1, 1, from);
+        var weights = Data.ImageFunctional.Resize(identity, 1, to, antialias).reshape(from, to);
+        return (transposed ? weights.t() : weights).contiguous().data<float>().ToArray();
     }
 
     /// <summary>The centre <paramref name="crop"/> of <paramref name="x"/> (see <see cref="OnnxExportOptions.CenterCrop"/>).</summary>
