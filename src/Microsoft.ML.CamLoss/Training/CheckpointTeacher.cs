@@ -22,9 +22,6 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </remarks>
 internal static class CheckpointTeacher
 {
-    private const string WeightsEntry = "weights";
-    private const string BestWeightsEntry = "best-weights";
-
     /// <summary>True when <paramref name="path"/> is a CamLoss archive whose manifest says it is a training checkpoint.</summary>
     public static bool IsCheckpoint(string path)
     {
@@ -74,7 +71,7 @@ internal static class CheckpointTeacher
         }
 
         var restoresBest = options[nameof(ImageClassificationTrainerOptions.EarlyStopping)]?[nameof(EarlyStoppingOptions.RestoreBestWeights)]?.GetValue<bool>() == true;
-        var entry = restoresBest && archive.EntryNames.Contains(BestWeightsEntry) ? BestWeightsEntry : WeightsEntry;
+        var entry = restoresBest && archive.EntryNames.Contains(TrainingRun.BestWeightsEntry) ? TrainingRun.BestWeightsEntry : TrainingRun.WeightsEntry;
         var teacher = Backbones.Create(architecture, numClasses);
         try
         {

@@ -21,9 +21,13 @@ namespace Microsoft.ML.CamLoss.Training;
 internal sealed partial class TrainingRun
 {
     private const ulong DropoutStream = 0x44524F50;
-    private const string WeightsEntry = "weights";
+    /// <summary>The checkpoint entry with the network's weights (what a distillation teacher reads, <see cref="CheckpointTeacher"/>).</summary>
+    internal const string WeightsEntry = "weights";
+
+    /// <summary>The checkpoint entry with the best weights early stopping keeps, when it restores them.</summary>
+    internal const string BestWeightsEntry = "best-weights";
+
     private const string OptimizerEntry = "optimizer";
-    private const string BestWeightsEntry = "best-weights";
 
     private OrderedDictionary<string, Tensor>? _bestWeights;
 
