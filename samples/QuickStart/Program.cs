@@ -19,11 +19,16 @@ using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Reporting;
+using Microsoft.ML.CamLoss.Samples;
 using Microsoft.ML.CamLoss.Samples.QuickStart;
 using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 
-var settings = QuickStartSettings.Parse(args);
+if (!SampleArguments.TryRead(args, QuickStartSettings.Parse, QuickStartSettings.Usage, out var settings))
+{
+    return 2;
+}
+
 var total = Stopwatch.StartNew();
 Console.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version?.ToString(3)} (libtorch {Version.Parse(torch.__version__).ToString(3)}), {Environment.ProcessorCount} cores, {settings.Threads ?? torch.get_num_threads()} threads");
 

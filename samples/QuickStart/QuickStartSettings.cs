@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.CamLoss.Models;
 
 namespace Microsoft.ML.CamLoss.Samples.QuickStart;
@@ -14,6 +13,11 @@ namespace Microsoft.ML.CamLoss.Samples.QuickStart;
 /// </summary>
 internal sealed record QuickStartSettings
 {
+    public const string Usage =
+        "usage: QuickStart [--arch ResNet8|ResNet20|…] [--epochs N] [--train-images N] [--images N] [--output artifacts/quickstart] [--threads N]";
+
+    private static readonly string[] Options = ["--arch", "--epochs", "--train-images", "--images", "--output", "--threads"];
+
     public Architecture Architecture { get; init; } = Architecture.ResNet8;
 
     public int Epochs { get; init; } = 4;
@@ -27,25 +31,20 @@ internal sealed record QuickStartSettings
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "quickstart");
 
+    /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
     public static QuickStartSettings Parse(string[] args)
     {
-        var settings = new QuickStartSettings();
-        for (var i = 0; i < args.Length; i++)
+        var given = SampleArguments.Parse(args, Options, []);
+        var defaults = new QuickStartSettings();
+        return new QuickStartSettings
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            settings = args[i++] switch
-            {
-                "--arch" => settings with { Architecture = Enum.Parse<Architecture>(value, ignoreCase: true) },
-                "--epochs" => settings with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--train-images" => settings with { TrainImages = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--images" => settings with { GalleryImages = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--output" => settings with { OutputDirectory = value },
-                "--threads" => settings with { Threads = int.Parse(value, CultureInfo.InvariantCulture) },
-                var unknown => throw new ArgumentException($"Unknown option {unknown}. Options: --arch, --epochs, --train-images, --images, --output, --threads."),
-            };
-        }
-
-        return settings;
+            Architecture = given.Enum("--arch", defaults.Architecture),
+            Epochs = given.Int("--epochs", defaults.Epochs),
+            TrainImages = given.Int("--train-images", defaults.TrainImages),
+            GalleryImages = given.Int("--images", defaults.GalleryImages),
+            OutputDirectory = given.Text("--output", defaults.OutputDirectory),
+            Threads = given.OptionalInt("--threads"),
+        };
     }
 
     public override string ToString() =>
