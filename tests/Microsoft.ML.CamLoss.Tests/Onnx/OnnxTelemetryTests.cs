@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -9,11 +10,25 @@ namespace Microsoft.ML.CamLoss.Tests.Onnx;
 /// Scoring leaves the user's home untouched: <c>camloss predict</c> on an exported graph, in a child
 /// process whose HOME is an empty temporary folder, writes nothing there. The control run (the user
 /// chose <c>ORT_DISABLE_TELEMETRY=0</c>, which the library respects) shows that ONNX Runtime would
-/// otherwise create <c>~/.cache/Microsoft/DeveloperTools</c>, so the empty folder means something.
+/// otherwise create <c>~/.cache/Microsoft/DeveloperTools</c>, so the empty folder means something; on a
+/// machine where ONNX Runtime writes nothing even when allowed (seen on one CI machine, cause unknown) the
+/// test is inconclusive rather than passed. The mechanism itself — the variable in the C environment,
+/// where ONNX Runtime's native code reads it — is asserted on every machine.
 /// </summary>
 [TestClass]
-public sealed class OnnxTelemetryTests
+public sealed partial class OnnxTelemetryTests
 {
+    [TestMethod]
+    public void Disable_VariableInTheCEnvironment_UserChoiceKept()
+    {
+        var userChoice = Environment.GetEnvironmentVariable(OnnxRuntimeTelemetry.Variable);
+        OnnxRuntimeTelemetry.Disable();
+        Assert.AreEqual(userChoice ?? "1", Marshal.PtrToStringUTF8(NativeGetenv(OnnxRuntimeTelemetry.Variable)), "what ONNX Runtime's native code reads");
+    }
+
+    [LibraryImport("libc", EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr NativeGetenv(string name);
+
     [TestMethod]
     public void Predict_TemporaryHome_NothingWrittenThere()
     {
@@ -30,7 +45,10 @@ public sealed class OnnxTelemetryTests
 
         var control = Directory.CreateDirectory(Path.Combine(temp.Path, "control")).FullName;
         Predict(temp.Path, control, telemetryChoice: "0");
-        Assert.IsTrue(Directory.Exists(Path.Combine(control, ".cache", "Microsoft", "DeveloperTools")), "control: ONNX Runtime writes its telemetry state when allowed to");
+        if (!Directory.Exists(Path.Combine(control, ".cache", "Microsoft", "DeveloperTools")))
+        {
+            Assert.Inconclusive("control: ONNX Runtime wrote no telemetry state on this machine even when allowed to, so the empty HOME above shows nothing here");
+        }
     }
 
     /// <summary>Runs <c>camloss predict --model model.onnx rgb.jpg</c> in a child process with HOME = <paramref name="home"/>; returns its stdout.</summary>
