@@ -1,3 +1,4 @@
+using Microsoft.ML.CamLoss.Scoring;
 namespace Microsoft.ML.CamLoss.Samples;
 
 /// <summary>A row of an image-file data view (<c>mlContext.Data.LoadImageFolder</c>, <c>LoadCub200</c>, <c>LoadStanfordDogs</c>): the prediction engine's input.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 

@@ -17,7 +17,7 @@ internal sealed class TinyFlowersRun
 {
     private static readonly Lazy<TinyFlowersRun> Shared = new(Train);
 
-    private TinyFlowersRun(ImageDataset data, ImageClassificationModel model, MulticlassClassificationMetrics metrics, string runDirectory, TimeSpan trainingTime)
+    private TinyFlowersRun(ImageDataset data, ImageClassificationModel model, Microsoft.ML.Data.MulticlassClassificationMetrics metrics, string runDirectory, TimeSpan trainingTime)
     {
         Data = data;
         Model = model;
@@ -33,7 +33,7 @@ internal sealed class TinyFlowersRun
     public ImageClassificationModel Model { get; }
 
     /// <summary>The model evaluated on <see cref="Data"/>, as written to evaluation.json.</summary>
-    public MulticlassClassificationMetrics Metrics { get; }
+    public Microsoft.ML.Data.MulticlassClassificationMetrics Metrics { get; }
 
     /// <summary>The run folder: training.jsonl, the checkpoint and evaluation.json. Copy it before changing anything.</summary>
     public string RunDirectory { get; }
@@ -84,7 +84,7 @@ internal sealed class TinyFlowersRun
             }));
         var model = pipeline.Fit(data);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
-        File.WriteAllText(Path.Combine(runDirectory, "evaluation.json"), metrics.ToJson().ToJsonString());
+        File.WriteAllText(Path.Combine(runDirectory, "evaluation.json"), Scoring.MulticlassEvaluation.ToJson(metrics, model.ClassNames).ToJsonString());
         return new TinyFlowersRun(data, model, metrics, runDirectory, clock.Elapsed);
     }
 }

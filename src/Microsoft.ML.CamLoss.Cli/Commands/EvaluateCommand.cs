@@ -4,6 +4,7 @@ using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Reporting;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
@@ -37,11 +38,11 @@ internal sealed class EvaluateCommand : CliCommand
         context.CancellationToken.ThrowIfCancellationRequested();
         var localize = model.HasCam && LocalizationScoring.Applies(data, source.IsGrayscale);
         var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size"), IncludeCam = localize });
-        var metrics = ml.MulticlassClassification.Evaluate(scored, topK);
+        var metrics = scored.Evaluate(topK);
         var localization = localize ? LocalizationScoring.Evaluate(scored, data, model.Preprocessing, source.IsGrayscale) : null;
         if (parse.GetValue(_json))
         {
-            var json = metrics.ToJson();
+            var json = MulticlassEvaluation.ToJson(metrics, scored.ClassNames);
             if (localization is not null)
             {
                 json[EvaluationFile.LocalizationField] = EvaluationFile.ToJson(localization);

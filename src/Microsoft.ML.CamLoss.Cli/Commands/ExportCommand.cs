@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 

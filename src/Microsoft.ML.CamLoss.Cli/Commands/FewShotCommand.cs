@@ -10,6 +10,7 @@ using Microsoft.ML.CamLoss.FewShot;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using Spectre.Console;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 

@@ -6,6 +6,7 @@ using Microsoft.ML.CamLoss.Cli.Explain;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Explain;
 

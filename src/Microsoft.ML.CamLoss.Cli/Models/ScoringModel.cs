@@ -3,6 +3,8 @@ using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Models;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.Data;
 using Spectre.Console;
 
 namespace Microsoft.ML.CamLoss.Cli.Output;
@@ -11,12 +12,7 @@ internal static class MetricsWriter
     public const int MaxPrintedClasses = 30;
 
     /// <summary>The images <paramref name="metrics"/> counted: the confusion matrix's total (images skipped while scoring are not in it).</summary>
-    public static int Scored(MulticlassClassificationMetrics metrics)
-    {
-        var matrix = metrics.ConfusionMatrix;
-        var classes = Enumerable.Range(0, matrix.NumberOfClasses);
-        return (int)classes.Sum(truth => classes.Sum(predicted => matrix.GetCount(truth, predicted)));
-    }
+    public static int Scored(MulticlassClassificationMetrics metrics) => (int)MulticlassEvaluation.Count(metrics);
 
     /// <summary>Writes <paramref name="metrics"/> to <paramref name="console"/> under <paramref name="title"/>.</summary>
     public static void Write(IAnsiConsole console, MulticlassClassificationMetrics metrics, string title)
@@ -24,7 +20,7 @@ internal static class MetricsWriter
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
         table.AddColumn("Metric").AddColumn(new TableColumn("Value").RightAligned());
         var matrix = metrics.ConfusionMatrix;
-        var correct = Enumerable.Range(0, matrix.NumberOfClasses).Sum(c => matrix.GetCount(c, c));
+        var correct = (long)Math.Round(Enumerable.Range(0, matrix.NumberOfClasses).Sum(c => matrix.Counts[c][c]));
         Row(table, "MicroAccuracy", $"{F(metrics.MicroAccuracy)} ({correct}/{Scored(metrics)})");
         Row(table, "MacroAccuracy", F(metrics.MacroAccuracy));
         Row(table, "LogLoss", F(metrics.LogLoss));

@@ -36,7 +36,7 @@ internal sealed class RunFolder
     /// <summary>The command line and seed.</summary>
     public string RunInfo => File("run.json");
 
-    /// <summary>The test metrics, as <c>MulticlassClassificationMetrics.ToJson()</c>.</summary>
+    /// <summary>The test metrics, as <c>MulticlassEvaluation.ToJson</c>.</summary>
     public string Evaluation => File("evaluation.json");
 
     /// <summary>Facts about the model written.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.ML.CamLoss.Scoring;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -67,14 +68,15 @@ internal sealed class TrainingSession(bool outputRequired = true)
 
         using (run)
         {
-            MulticlassClassificationMetrics? metrics = null;
+            Microsoft.ML.Data.MulticlassClassificationMetrics? metrics = null;
             var testCount = 0;
             if (run.Source.HasTestSplit)
             {
                 var test = run.Source.Load(DataSplit.Test, run.LoaderOptions);
-                metrics = run.Context.MulticlassClassification.Evaluate(run.Model.Transform(test));
+                var scored = run.Model.Transform(test);
+                metrics = scored.Evaluate();
                 testCount = MetricsWriter.Scored(metrics);
-                var evaluation = metrics.ToJson();
+                var evaluation = MulticlassEvaluation.ToJson(metrics, scored.ClassNames);
                 evaluation["SkippedImages"] = SkipReporting.ToJson(test.SkipReport);
                 RunFolder.Write(run.Folder.Evaluation, evaluation);
                 MetricsWriter.Write(run.Console, metrics, $"Test split: {testCount} images");
@@ -234,7 +236,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
     }
 
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>
-    public static JsonObject ModelInfo(TrainedRun run, int testCount, MulticlassClassificationMetrics? metrics) => new()
+    public static JsonObject ModelInfo(TrainedRun run, int testCount, Microsoft.ML.Data.MulticlassClassificationMetrics? metrics) => new()
     {
         ["model"] = run.Output,
         ["architecture"] = run.Model.Architecture.ToString(),

@@ -5,6 +5,8 @@ using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Explain;
 

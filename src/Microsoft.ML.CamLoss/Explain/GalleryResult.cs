@@ -1,6 +1,7 @@
+using Microsoft.ML.CamLoss.Training;
 namespace Microsoft.ML.CamLoss.Explain;
 
-/// <summary>What <see cref="ExplanationGallery.Write(Pipelines.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/> wrote.</summary>
+/// <summary>What <see cref="ExplanationGallery.Write(Microsoft.ML.CamLoss.Training.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/> wrote.</summary>
 public sealed class GalleryResult
 {
     internal GalleryResult(string directory, IReadOnlyList<GalleryEntry> entries, int scale, IReadOnlyList<long> imageSize)

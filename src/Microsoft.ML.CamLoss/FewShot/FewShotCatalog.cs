@@ -4,6 +4,7 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.FewShot;
 

@@ -2,6 +2,7 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.FewShot;
 

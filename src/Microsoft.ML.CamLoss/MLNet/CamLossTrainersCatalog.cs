@@ -38,7 +38,7 @@ public static class CamLossTrainersCatalog
     public static ImageClassificationEstimator CamLoss(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CamLossImageClassificationTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new(new CamLossImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options)), null, options.Logger));
+        return new(new CamLossImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options))));
     }
 
     /// <summary>ICASC: attention separation and consistency (see <see cref="IcascImageClassificationTrainer"/>).</summary>
@@ -61,7 +61,7 @@ public static class CamLossTrainersCatalog
     public static ImageClassificationEstimator Icasc(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, IcascImageClassificationTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new(new IcascImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options)), null, options.Logger));
+        return new(new IcascImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options))));
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public static class CamLossTrainersCatalog
     public static ImageClassificationEstimator Distillation(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CcmDistillationTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new(new CcmDistillationTrainer(options ?? throw new ArgumentNullException(nameof(options)), null, options.Logger));
+        return new(new CcmDistillationTrainer(options ?? throw new ArgumentNullException(nameof(options))));
     }
 
     /// <summary>The cross-entropy baseline with the same network and loop (see <see cref="CrossEntropyImageClassificationTrainer"/>).</summary>
@@ -115,6 +115,6 @@ public static class CamLossTrainersCatalog
     public static ImageClassificationEstimator CrossEntropy(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, CrossEntropyImageClassificationTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new(new CrossEntropyImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options)), null, options.Logger));
+        return new(new CrossEntropyImageClassificationTrainer(options ?? throw new ArgumentNullException(nameof(options))));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 
@@ -37,7 +38,7 @@ internal static class DataViewImages
                 if (key == 0 || key > classNames.Count)
                 {
                     throw new ArgumentException(
-                        $"Row {row} of '{name}' has no valid '{labelColumn}' (key {key}): a value the label's MapValueToKey did not see. The classes are: {Pipelines.ImageClassificationModel.Preview(classNames)}.");
+                        $"Row {row} of '{name}' has no valid '{labelColumn}' (key {key}): a value the label's MapValueToKey did not see. The classes are: {Microsoft.ML.CamLoss.Training.ImageClassificationModel.Preview(classNames)}.");
                 }
 
                 getPixels(ref buffer);

@@ -5,6 +5,7 @@ using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -76,7 +76,7 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
         if (!names.SequenceEqual(ClassNames))
         {
             throw new ArgumentException(
-                $"Column '{_labelColumn}' has the classes ({Pipelines.ImageClassificationModel.Preview(names)}) but the model was trained on ({Pipelines.ImageClassificationModel.Preview([.. ClassNames])}); map the labels with the MapValueToKey fitted on the training data.");
+                $"Column '{_labelColumn}' has the classes ({Microsoft.ML.CamLoss.Training.ImageClassificationModel.Preview(names)}) but the model was trained on ({Microsoft.ML.CamLoss.Training.ImageClassificationModel.Preview([.. ClassNames])}); map the labels with the MapValueToKey fitted on the training data.");
         }
 
         using var cursor = input.GetRowCursor([column]);
@@ -88,7 +88,7 @@ public sealed class ImageClassificationTransformer : ITransformer, ICanSaveModel
             if (value == 0 || value > key.Count)
             {
                 throw new ArgumentException(
-                    $"Row {row} has a '{_labelColumn}' the model was not trained on (MapValueToKey made it a missing key). The model knows {ClassNames.Count} classes: {Pipelines.ImageClassificationModel.Preview([.. ClassNames])}. Remove those rows or retrain with them.");
+                    $"Row {row} has a '{_labelColumn}' the model was not trained on (MapValueToKey made it a missing key). The model knows {ClassNames.Count} classes: {Microsoft.ML.CamLoss.Training.ImageClassificationModel.Preview([.. ClassNames])}. Remove those rows or retrain with them.");
             }
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 
@@ -114,7 +115,7 @@ public sealed partial class MLNetImageClassifier
             : null;
     }
 
-    /// <summary>One image file (the rows of <see cref="Predict(string, Pipelines.ScoringOptions?)"/>).</summary>
+    /// <summary>One image file (the rows of <see cref="Predict(string, Microsoft.ML.CamLoss.Scoring.ScoringOptions?)"/>).</summary>
     private sealed class FileRow
     {
         public string ImagePath { get; set; } = string.Empty;

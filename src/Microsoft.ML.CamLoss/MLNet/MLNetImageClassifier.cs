@@ -5,6 +5,8 @@ using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 
@@ -11,7 +12,7 @@ namespace Microsoft.ML.CamLoss.MLNet;
 internal static class MLNetScoringChain
 {
     /// <summary>The ONNX export options the chain expects: input <see cref="MLNetColumns.Pixels"/>, the predicted name output, fixed input size.</summary>
-    public static OnnxExportOptions ExportOptions((int Height, int Width) size, OnnxMaps maps, Pipelines.MapResolution resolution) => new()
+    public static OnnxExportOptions ExportOptions((int Height, int Width) size, OnnxMaps maps, Microsoft.ML.CamLoss.Scoring.MapResolution resolution) => new()
     {
         InputName = MLNetColumns.Pixels,
         LogitsName = MLNetColumns.Logits,

@@ -1,3 +1,4 @@
+using Microsoft.ML.CamLoss.Scoring;
 namespace Microsoft.ML.CamLoss.Onnx;
 
 /// <summary>The checks of the export's arguments, made before anything is built: what would give a graph ONNX Runtime or ML.NET refuses is refused here, in one line.</summary>

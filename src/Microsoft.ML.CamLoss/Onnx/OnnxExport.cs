@@ -7,6 +7,8 @@ using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;
 using Data = Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;
 

@@ -5,6 +5,8 @@ using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;
 

@@ -1,6 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Pipelines;
 

@@ -11,17 +11,25 @@ public sealed class MulticlassClassificationTrainers
 
     /// <summary>CAM-loss: <c>L = L_ce + α·L_cam</c> (see <see cref="CamLossImageClassificationTrainer"/>).</summary>
     public CamLossImageClassificationTrainer CamLoss(CamLossImageClassificationTrainer.Options? options = null) =>
-        new(options ?? new(), _context.Seed, _context.Logger);
+        new(WithContext(options ?? new()));
 
     /// <summary>The cross-entropy baseline (see <see cref="CrossEntropyImageClassificationTrainer"/>).</summary>
     public CrossEntropyImageClassificationTrainer CrossEntropy(CrossEntropyImageClassificationTrainer.Options? options = null) =>
-        new(options ?? new(), _context.Seed, _context.Logger);
+        new(WithContext(options ?? new()));
 
     /// <summary>ICASC: attention separation and consistency (see <see cref="IcascImageClassificationTrainer"/>).</summary>
     public IcascImageClassificationTrainer Icasc(IcascImageClassificationTrainer.Options? options = null) =>
-        new(options ?? new(), _context.Seed, _context.Logger);
+        new(WithContext(options ?? new()));
 
     /// <summary>Distillation from a teacher by KD, AT or CCM (see <see cref="CcmDistillationTrainer"/>).</summary>
     public CcmDistillationTrainer CcmDistillation(CcmDistillationTrainer.Options options) =>
-        new(options ?? throw new ArgumentNullException(nameof(options)), _context.Seed, _context.Logger);
+        new(WithContext(options ?? throw new ArgumentNullException(nameof(options))));
+
+    private T WithContext<T>(T options)
+        where T : ImageClassificationTrainerOptions
+    {
+        options.Seed ??= _context.Seed;
+        options.Logger ??= _context.Logger;
+        return options;
+    }
 }

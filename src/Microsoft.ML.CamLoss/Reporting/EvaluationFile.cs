@@ -31,31 +31,7 @@ public static class EvaluationFile
         ArgumentException.ThrowIfNullOrEmpty(runDirectory);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(classNames);
-        var counts = metrics.ConfusionMatrix.Counts;
-        if (counts.Count != classNames.Count)
-        {
-            throw new ArgumentException($"The confusion matrix has {counts.Count} classes but {classNames.Count} class names were given; pass the model's ClassNames.", nameof(classNames));
-        }
-
-        var json = new JsonObject
-        {
-            ["MicroAccuracy"] = metrics.MicroAccuracy,
-            ["MacroAccuracy"] = metrics.MacroAccuracy,
-            ["LogLoss"] = metrics.LogLoss,
-            ["LogLossReduction"] = metrics.LogLossReduction,
-        };
-        if (metrics.TopKPredictionCount > 0)
-        {
-            json["TopKPredictionCount"] = metrics.TopKPredictionCount;
-            json["TopKAccuracy"] = metrics.TopKAccuracy;
-        }
-
-        json["PerClassLogLoss"] = new JsonArray([.. metrics.PerClassLogLoss.Select(v => JsonValue.Create(v))]);
-        json["ConfusionMatrix"] = new JsonObject
-        {
-            ["ClassNames"] = new JsonArray([.. classNames.Select(c => JsonValue.Create(c))]),
-            ["Counts"] = new JsonArray([.. counts.Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create((long)Math.Round(c)))]))]),
-        };
+        var json = Scoring.MulticlassEvaluation.ToJson(metrics, classNames);
         if (localization is not null)
         {
             json[LocalizationField] = ToJson(localization);

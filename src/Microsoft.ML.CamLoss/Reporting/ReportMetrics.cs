@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Microsoft.ML.CamLoss.Reporting;
 
 /// <summary>
-/// Classification metrics as written by <c>MulticlassClassificationMetrics.ToJson()</c> (in
+/// Classification metrics as written by <c>MulticlassEvaluation.ToJson</c> (in
 /// <c>evaluation.json</c>, and under <c>validation</c> in the run log), read back for the report.
 /// Absent values are null; a missing or ragged confusion matrix leaves <see cref="Counts"/> null.
 /// </summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Microsoft.ML.CamLoss.Explain;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Reporting;
 
@@ -21,11 +22,11 @@ namespace Microsoft.ML.CamLoss.Reporting;
 /// <c>CheckpointDirectory</c> is set): plots of train and validation error per epoch, the total
 /// loss and every loss term over training, α per epoch and the learning rate per logged step. A
 /// resumed run appends to the file; the last record of each (epoch, step) is used.</item>
-/// <item><c>evaluation.json</c> (optional, <c>MulticlassClassificationMetrics.ToJson()</c>): the
+/// <item><c>evaluation.json</c> (optional, <c>MulticlassEvaluation.ToJson</c>): the
 /// metrics and confusion matrix shown; without it, those of the last epoch's validation. With a <c>Localization</c>
 /// object (<see cref="EvaluationFile"/>), an explanation-quality table as well.</item>
 /// <item><c>gallery/gallery.json</c> with its pictures (optional, from
-/// <see cref="ExplanationGallery.Write(Pipelines.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/>): the CAM/CAAM gallery.</item>
+/// <see cref="ExplanationGallery.Write(Microsoft.ML.CamLoss.Training.ImageClassificationModel, Data.ImageDataset, string, int, ulong)"/>): the CAM/CAAM gallery.</item>
 /// <item><c>model.json</c> (optional, one JSON object) and the training checkpoint: facts in the title block.</item>
 /// </list>
 /// A run cut short (even inside its first epoch) still gets a page; it lists what is missing.
@@ -35,7 +36,7 @@ public static class TrainingReport
     /// <summary>The run log's file name.</summary>
     public const string LogFileName = "training.jsonl";
 
-    /// <summary>File name of the test-set metrics (<c>MulticlassClassificationMetrics.ToJson()</c>).</summary>
+    /// <summary>File name of the test-set metrics (<c>MulticlassEvaluation.ToJson</c>).</summary>
     public const string EvaluationFileName = "evaluation.json";
 
     /// <summary>File name of the optional facts about the model (one JSON object; every top-level value is shown).</summary>

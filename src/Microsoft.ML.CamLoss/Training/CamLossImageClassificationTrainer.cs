@@ -14,8 +14,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </summary>
 public sealed class CamLossImageClassificationTrainer : ImageClassificationTrainer
 {
-    internal CamLossImageClassificationTrainer(Options options, int? contextSeed, ILogger? logger)
-        : base(options, contextSeed, logger)
+    /// <summary>A trainer with <paramref name="options"/> (read when training starts; <see cref="ImageClassificationTrainerOptions.Seed"/> and <see cref="ImageClassificationTrainerOptions.Logger"/> among them).</summary>
+    public CamLossImageClassificationTrainer(Options options)
+        : base(options)
     {
         TrainingOptionChecks.Require(options.CamLossWeight >= 0, nameof(options.CamLossWeight), options.CamLossWeight, "≥ 0");
         TrainingOptionChecks.Require(options.CamLossStartEpoch >= 0, nameof(options.CamLossStartEpoch), options.CamLossStartEpoch, "≥ 0");

@@ -17,8 +17,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </summary>
 public sealed class CcmDistillationTrainer : ImageClassificationTrainer
 {
-    internal CcmDistillationTrainer(Options options, int? contextSeed, ILogger? logger)
-        : base(options, contextSeed, logger)
+    /// <summary>A trainer with <paramref name="options"/> (read when training starts; <see cref="ImageClassificationTrainerOptions.Seed"/> and <see cref="ImageClassificationTrainerOptions.Logger"/> among them).</summary>
+    public CcmDistillationTrainer(Options options)
+        : base(options)
     {
         ArgumentException.ThrowIfNullOrEmpty(options.TeacherPath, "options.TeacherPath");
         TrainingOptionChecks.Require(options.Temperature > 0, nameof(options.Temperature), options.Temperature, "> 0");

@@ -9,8 +9,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </summary>
 public sealed class CrossEntropyImageClassificationTrainer : ImageClassificationTrainer
 {
-    internal CrossEntropyImageClassificationTrainer(Options options, int? contextSeed, ILogger? logger)
-        : base(options, contextSeed, logger)
+    /// <summary>A trainer with <paramref name="options"/> (read when training starts; <see cref="ImageClassificationTrainerOptions.Seed"/> and <see cref="ImageClassificationTrainerOptions.Logger"/> among them).</summary>
+    public CrossEntropyImageClassificationTrainer(Options options)
+        : base(options)
     {
     }
 

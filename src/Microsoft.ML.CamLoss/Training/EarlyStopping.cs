@@ -15,7 +15,7 @@ internal sealed class EarlyStopping(EarlyStoppingOptions options)
     public bool ShouldStop => EpochsWithoutImprovement >= options.Patience;
 
     /// <summary>Records an epoch's metrics; true when they are the best so far.</summary>
-    public bool Update(int epoch, MulticlassClassificationMetrics metrics)
+    public bool Update(int epoch, Microsoft.ML.Data.MulticlassClassificationMetrics metrics)
     {
         var value = options.Metric switch
         {

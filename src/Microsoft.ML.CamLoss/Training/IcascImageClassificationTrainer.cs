@@ -14,8 +14,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </summary>
 public sealed class IcascImageClassificationTrainer : ImageClassificationTrainer
 {
-    internal IcascImageClassificationTrainer(Options options, int? contextSeed, ILogger? logger)
-        : base(options, contextSeed, logger)
+    /// <summary>A trainer with <paramref name="options"/> (read when training starts; <see cref="ImageClassificationTrainerOptions.Seed"/> and <see cref="ImageClassificationTrainerOptions.Logger"/> among them).</summary>
+    public IcascImageClassificationTrainer(Options options)
+        : base(options)
     {
         TrainingOptionChecks.Require(options.Sigma is >= 0 and <= 1, nameof(options.Sigma), options.Sigma, "in [0, 1]");
         TrainingOptionChecks.Require(options.Omega > 0, nameof(options.Omega), options.Omega, "> 0");

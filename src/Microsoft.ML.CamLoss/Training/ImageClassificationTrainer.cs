@@ -6,6 +6,7 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -20,15 +21,10 @@ public abstract class ImageClassificationTrainer
     /// <summary>The checkpoint's file name inside <see cref="ImageClassificationTrainerOptions.CheckpointDirectory"/>.</summary>
     public const string CheckpointFileName = "checkpoint.camloss-ckpt";
 
-    private readonly int? _contextSeed;
-    private readonly ILogger _logger;
-
-    private protected ImageClassificationTrainer(ImageClassificationTrainerOptions options, int? contextSeed, ILogger? logger)
+    private protected ImageClassificationTrainer(ImageClassificationTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         TrainerOptions = options;
-        _contextSeed = contextSeed;
-        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The trainer's name as recorded in model files: <c>CamLoss</c>, <c>CrossEntropy</c>, <c>Icasc</c> or <c>CcmDistillation</c>.</summary>
@@ -83,8 +79,7 @@ public abstract class ImageClassificationTrainer
     internal JsonObject OptionsJson() => JsonSerializer.SerializeToNode(TrainerOptions, TrainerOptions.GetType(), ManifestJson.Options)!.AsObject();
 
     /// <summary>Validation metrics (top-5 accuracy, or top-C for fewer classes).</summary>
-    internal static MulticlassClassificationMetrics Evaluate(ScoredImageData scored) =>
-        Pipelines.MulticlassClassificationCatalog.Compute(scored, Math.Min(5, scored.ClassNames.Count));
+    internal static Microsoft.ML.Data.MulticlassClassificationMetrics Evaluate(ScoredImageData scored) => scored.Evaluate();
 
     /// <summary>Rejects Mixup/CutMix for objectives defined on hard labels only.</summary>
     private protected void RejectBatchMixing(ImagePipeline pipeline)
@@ -101,11 +96,11 @@ public abstract class ImageClassificationTrainer
     {
         ArgumentNullException.ThrowIfNull(trainingData);
         ArgumentNullException.ThrowIfNull(preprocessing);
-        var seed = TrainerOptions.Seed ?? _contextSeed ?? Random.Shared.Next();
+        var seed = TrainerOptions.Seed ?? Random.Shared.Next();
         return TorchErrors.Run(
             () =>
             {
-                using var run = new TrainingRun(this, trainingData, preprocessing, unchecked((ulong)seed), _logger);
+                using var run = new TrainingRun(this, trainingData, preprocessing, unchecked((ulong)seed), TrainerOptions.Logger ?? NullLogger.Instance);
                 if (resumeFrom is not null)
                 {
                     run.Resume(resumeFrom);

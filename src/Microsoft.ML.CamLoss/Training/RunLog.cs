@@ -11,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Training;
 /// <c>step</c>, <c>stepsPerEpoch</c>, <c>loss</c>, <c>terms</c>, <c>alpha</c>, <c>learningRate</c>,
 /// <c>trainAccuracy</c>, <c>imagesPerSecond</c>, <c>elapsedSeconds</c>, <c>time</c>, <c>precision</c> (<c>fp32</c>,
 /// <c>bf16</c> or <c>fp16</c>: what the steps compute in), <c>lossScale</c> (fp16 only), and at epoch
-/// ends with validation <c>validation</c> (metric names as <see cref="MulticlassClassificationMetrics"/>,
+/// ends with validation <c>validation</c> (metric names as <c>MulticlassEvaluation.ToJson</c>,
 /// plus <c>confusionMatrix</c> rows and <c>classNames</c>).
 /// </summary>
 internal sealed class RunLog : IDisposable
@@ -20,8 +20,11 @@ internal sealed class RunLog : IDisposable
 
     private readonly StreamWriter _writer;
 
-    public RunLog(string path)
+    private readonly IReadOnlyList<string> _classNames;
+
+    public RunLog(string path, IReadOnlyList<string> classNames)
     {
+        _classNames = classNames;
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
     }
 
@@ -50,7 +53,7 @@ internal sealed class RunLog : IDisposable
 
         if (progress.Validation is { } validation)
         {
-            line["validation"] = validation.ToJson();
+            line["validation"] = Scoring.MulticlassEvaluation.ToJson(validation, _classNames);
         }
 
         _writer.WriteLine(line.ToJsonString(ManifestJson.Options));

@@ -42,7 +42,7 @@ public sealed record TrainingProgress
     public required double TrainAccuracy { get; init; }
 
     /// <summary>Validation metrics, at epoch ends with a validation set; otherwise null.</summary>
-    public MulticlassClassificationMetrics? Validation { get; init; }
+    public Microsoft.ML.Data.MulticlassClassificationMetrics? Validation { get; init; }
 
     /// <summary>Training throughput this epoch.</summary>
     public required double ImagesPerSecond { get; init; }

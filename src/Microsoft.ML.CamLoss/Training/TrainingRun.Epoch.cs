@@ -8,12 +8,13 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;
 
 internal sealed partial class TrainingRun
 {
-    private MulticlassClassificationMetrics? _lastValidation;
+    private Microsoft.ML.Data.MulticlassClassificationMetrics? _lastValidation;
     private TrainingProgress? _lastReport;
     private EpochTotals _totals = new();
 

@@ -106,7 +106,7 @@ internal sealed partial class TrainingRun : IDisposable
             if (_options.CheckpointDirectory is { } directory)
             {
                 _folderLock = RunFolderLock.Acquire(directory);
-                _log = new RunLog(Path.Combine(directory, RunLog.FileName));
+                _log = new RunLog(Path.Combine(directory, RunLog.FileName), [.. _train.Classes]);
             }
         }
         catch

@@ -11,6 +11,7 @@ using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Cli;
 

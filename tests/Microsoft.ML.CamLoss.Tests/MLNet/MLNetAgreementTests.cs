@@ -7,6 +7,7 @@ using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.MLNet;
 

@@ -7,6 +7,7 @@ using Microsoft.ML.CamLoss.Onnx.Protobuf;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

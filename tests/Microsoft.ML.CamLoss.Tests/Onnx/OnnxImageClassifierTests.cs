@@ -5,6 +5,7 @@ using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

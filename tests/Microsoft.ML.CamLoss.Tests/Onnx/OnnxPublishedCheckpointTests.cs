@@ -2,6 +2,7 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

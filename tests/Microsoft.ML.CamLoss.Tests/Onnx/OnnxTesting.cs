@@ -8,6 +8,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

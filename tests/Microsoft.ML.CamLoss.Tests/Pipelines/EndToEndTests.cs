@@ -2,6 +2,7 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 
@@ -45,7 +46,7 @@ public sealed class EndToEndTests
             CollectionAssert.AreEqual(new[] { 0.0, 3.0, 3.0 }, reports.Where(r => r.IsEpochEnd).Select(r => r.Alpha).ToArray());
             Assert.IsTrue(reports.Last().Terms.ContainsKey("cam"));
             Assert.IsGreaterThan(1.5 / 12, metrics.MicroAccuracy, $"test accuracy {metrics.MicroAccuracy:P1} is not above chance");
-            Assert.AreEqual(240, metrics.ConfusionMatrix.ClassNames.Count * 20);
+            Assert.AreEqual(240, metrics.ConfusionMatrix.NumberOfClasses * 20);
 
             // The loaded model is the same model: same classes, preprocessing, history, predictions and maps.
             CollectionAssert.AreEqual(model.ClassNames.ToArray(), loaded.ClassNames.ToArray());

@@ -4,6 +4,8 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 

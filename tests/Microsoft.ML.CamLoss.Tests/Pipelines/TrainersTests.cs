@@ -7,6 +7,7 @@ using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 
@@ -110,7 +111,7 @@ public sealed class TrainersTests
             .Fit(data, new SynchronousProgress<TrainingProgress>(reports.Add));
         var epochs = reports.Where(r => r.IsEpochEnd).ToList();
         Assert.IsTrue(epochs.All(r => r.Validation is not null));
-        Assert.AreEqual(60, epochs[0].Validation!.ConfusionMatrix.ClassNames.Count * 5);
+        Assert.AreEqual(60, epochs[0].Validation!.ConfusionMatrix.NumberOfClasses * 5);
         Assert.AreEqual(epochs.Count, model.History.Count);
     }
 

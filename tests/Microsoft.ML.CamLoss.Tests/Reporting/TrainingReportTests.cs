@@ -75,7 +75,7 @@ public sealed class TrainingReportTests
         var cells = matrix.Descendants("td").Where(td => ((string?)td.Attribute("class"))?.Split(' ').Contains("count") == true).ToArray();
         Assert.HasCount(12 * 12, cells);
         Assert.AreEqual(240, cells.Sum(c => long.Parse(c.Value, CultureInfo.InvariantCulture)));
-        Assert.AreEqual(run.Metrics.ConfusionMatrix.GetCount(3, 3), long.Parse(cells.Single(c => (string)c.Attribute("data-truth")! == "3" && (string)c.Attribute("data-predicted")! == "3").Value, CultureInfo.InvariantCulture));
+        Assert.AreEqual((long)run.Metrics.ConfusionMatrix.Counts[3][3], long.Parse(cells.Single(c => (string)c.Attribute("data-truth")! == "3" && (string)c.Attribute("data-predicted")! == "3").Value, CultureInfo.InvariantCulture));
         CollectionAssert.AreEqual(run.Model.ClassNames.ToArray(), matrix.Descendants("th").Where(th => (string?)th.Attribute("class") == "truth").Select(th => th.Value).Take(12).ToArray());
         var micro = page.Descendants("table").Single(t => (string?)t.Attribute("id") == "metrics").Descendants("tr").Single(tr => tr.Element("th")!.Value == "MicroAccuracy");
         Assert.AreEqual((run.Metrics.MicroAccuracy * 100).ToString("F2", CultureInfo.InvariantCulture) + "%", micro.Elements("td").First().Value);

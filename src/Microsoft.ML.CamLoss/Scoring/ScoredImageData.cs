@@ -1,10 +1,10 @@
-namespace Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Training;
+namespace Microsoft.ML.CamLoss.Scoring;
 
 /// <summary>
 /// The output of <see cref="ImageClassificationModel.Transform"/>: one prediction per input image,
 /// in data-set order, with each image's true label mapped onto the model's classes (−1 when the
-/// data set has no label the model knows). Pass it to
-/// <see cref="MulticlassClassificationCatalog.Evaluate"/>.
+/// data set has no label the model knows). <see cref="Evaluate"/> gives ML.NET's metrics.
 /// </summary>
 public sealed class ScoredImageData : IReadOnlyList<ImagePrediction>
 {
@@ -34,4 +34,13 @@ public sealed class ScoredImageData : IReadOnlyList<ImagePrediction>
     public IEnumerator<ImagePrediction> GetEnumerator() => ((IEnumerable<ImagePrediction>)_predictions).GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// ML.NET's metrics of these predictions against the true labels (computed by <c>mlContext.MulticlassClassification.Evaluate</c>,
+    /// the class names as the score's slot names): MicroAccuracy, MacroAccuracy, LogLoss, LogLossReduction, TopKAccuracy, PerClassLogLoss, ConfusionMatrix.
+    /// </summary>
+    /// <param name="topKPredictionCount">k of TopKAccuracy; default 5, capped at the number of classes.</param>
+    /// <exception cref="ArgumentException">No rows, or a row whose label the model does not know (the message names the row).</exception>
+    public Microsoft.ML.Data.MulticlassClassificationMetrics Evaluate(int topKPredictionCount = 5) =>
+        MulticlassEvaluation.Evaluate([.. _predictions.Select(p => p.Score)], _labels, ClassNames, topKPredictionCount);
 }

@@ -1,8 +1,9 @@
 using Microsoft.ML.CamLoss.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Training;
 
-namespace Microsoft.ML.CamLoss.Pipelines;
+namespace Microsoft.ML.CamLoss.Scoring;
 
 /// <summary>
 /// Predicts single images (or small lists) from a path, encoded bytes or a stream. Unlike ML.NET's

@@ -1,3 +1,4 @@
+using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Losses;
@@ -5,8 +6,9 @@ using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Microsoft.ML.CamLoss.Scoring;
 
-namespace Microsoft.ML.CamLoss.Pipelines;
+namespace Microsoft.ML.CamLoss.Training;
 
 /// <summary>
 /// A trained image classifier: the fitted chain of the scoring preprocessing (the training

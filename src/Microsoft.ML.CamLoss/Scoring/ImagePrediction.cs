@@ -1,6 +1,6 @@
 using Microsoft.ML.CamLoss.Explain;
 
-namespace Microsoft.ML.CamLoss.Pipelines;
+namespace Microsoft.ML.CamLoss.Scoring;
 
 /// <summary>The model's answer for one image.</summary>
 public sealed class ImagePrediction

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.CamLoss.Pipelines;
+namespace Microsoft.ML.CamLoss.Scoring;
 
 /// <summary>What scoring returns besides labels and probabilities.</summary>
 public sealed class ScoringOptions

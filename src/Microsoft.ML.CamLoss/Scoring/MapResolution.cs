@@ -1,4 +1,4 @@
-namespace Microsoft.ML.CamLoss.Pipelines;
+namespace Microsoft.ML.CamLoss.Scoring;
 
 /// <summary>The size activation maps are returned at.</summary>
 public enum MapResolution
