@@ -106,23 +106,8 @@ internal static class ModelFile
     }
 
     /// <summary>A model from a PyTorch checkpoint (or any weights file <see cref="StateDictFile"/> reads) of a known architecture.</summary>
-    public static ImageClassificationModel LoadPyTorchCheckpoint(string path, Architecture architecture, IReadOnlyList<string> classNames, ImagePipeline preprocessing, IReadOnlyList<long> inputShape)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(classNames);
-        ArgumentNullException.ThrowIfNull(preprocessing);
-        var network = Backbones.Create(architecture, classNames.Count);
-        try
-        {
-            PretrainedWeightsLoader.Load(network, path, classNames.Count, replaceClassifier: false);
-            return new ImageClassificationModel(network, architecture, [.. classNames], preprocessing, [.. inputShape], "PyTorchCheckpoint", [], null);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
-    }
+    public static ImageClassificationModel LoadPyTorchCheckpoint(string path, Architecture architecture, IReadOnlyList<string> classNames, ImagePipeline preprocessing, IReadOnlyList<long> inputShape) =>
+        ImageClassificationModel.FromPyTorchCheckpoint(path, architecture, classNames, preprocessing, inputShape);
 
     /// <summary>Whether <paramref name="path"/> is a zip with a manifest (a model file or a checkpoint), as opposed to a weights file or PyTorch checkpoint.</summary>
     public static bool IsModelFile(string path)

@@ -44,6 +44,43 @@ public sealed class ImageClassificationModel : IDisposable
         TrainerOptions = trainerOptions;
     }
 
+    /// <summary>
+    /// The model a training run left in its checkpoint (<see cref="ImageClassificationTrainerOptions.CheckpointDirectory"/>):
+    /// the best epoch's weights when early stopping restores them, the last step's otherwise — the model training returned.
+    /// </summary>
+    /// <param name="path">The checkpoint file, or the run folder that holds it.</param>
+    /// <exception cref="Serialization.ModelFileException">Missing, damaged, not a checkpoint, or from a version whose checkpoints did not describe their model.</exception>
+    public static ImageClassificationModel FromCheckpoint(string path) => CheckpointModel.Load(path);
+
+    /// <summary>
+    /// A model from a PyTorch checkpoint (<c>torch.save</c> of a state dict, or any weights file the restricted reader takes)
+    /// whose architecture you know, with the class names and preprocessing it was trained with.
+    /// </summary>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="architecture">Its architecture (the state-dict names must match).</param>
+    /// <param name="classNames">Its classes, in output order.</param>
+    /// <param name="preprocessing">The preprocessing it expects (its scoring variant is used); default: decoding only.</param>
+    /// <param name="inputShape">Its input <c>[C, H, W]</c>, informational; default <c>[3, 0, 0]</c> (any size).</param>
+    /// <exception cref="Serialization.ModelFileException">The file is missing, damaged or holds something other than tensors.</exception>
+    /// <exception cref="ArgumentException">The weights do not fit <paramref name="architecture"/> with that many classes.</exception>
+    public static ImageClassificationModel FromPyTorchCheckpoint(
+        string path, Architecture architecture, IReadOnlyList<string> classNames, ImagePipeline? preprocessing = null, IReadOnlyList<long>? inputShape = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(classNames);
+        var network = Backbones.Create(architecture, classNames.Count);
+        try
+        {
+            PretrainedWeightsLoader.Load(network, path, classNames.Count, replaceClassifier: false);
+            return new ImageClassificationModel(network, architecture, [.. classNames], preprocessing ?? new ImagePipeline(), [.. inputShape ?? [3, 0, 0]], "PyTorchCheckpoint", [], null);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The network (in evaluation mode).</summary>
     public Backbone Network { get; }
 

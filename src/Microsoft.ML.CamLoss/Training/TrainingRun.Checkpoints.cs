@@ -108,6 +108,7 @@ internal sealed partial class TrainingRun
             ["epochTotals"] = _position.Step > 0 ? _totals.Save() : null,
             ["precision"] = PrecisionState(),
             ["history"] = ManifestJson.ToNode(_history),
+            [CheckpointModel.ManifestKey] = CheckpointModel.Describe(_model),
         };
         var entries = new Dictionary<string, IEnumerable<KeyValuePair<string, Tensor>>>
         {
