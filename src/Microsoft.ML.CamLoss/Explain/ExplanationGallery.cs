@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.ML.CamLoss.Training;

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;

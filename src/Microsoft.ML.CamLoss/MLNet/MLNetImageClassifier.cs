@@ -1,7 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;

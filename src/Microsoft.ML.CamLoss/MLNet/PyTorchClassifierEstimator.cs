@@ -2,7 +2,6 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Engine;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.CamLoss.Scoring;

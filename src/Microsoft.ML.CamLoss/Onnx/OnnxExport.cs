@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx.Protobuf;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;
 using Data = Microsoft.ML.CamLoss.Data;

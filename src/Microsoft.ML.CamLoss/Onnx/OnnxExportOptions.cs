@@ -1,4 +1,3 @@
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;

@@ -1,4 +1,3 @@
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp.Modules;
 using static Microsoft.ML.CamLoss.Onnx.OnnxGraphBuilder;
 using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;

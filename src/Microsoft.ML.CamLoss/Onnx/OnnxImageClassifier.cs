@@ -1,6 +1,5 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;

@@ -70,7 +70,7 @@ internal static class ModelFileSniffer
     }
 
     private static ModelFileException PyTorchCheckpoint(string path, string noun) => new(path,
-        $"it is a PyTorch checkpoint, not a CamLoss {noun}. Load it with CamLossContext.Model.LoadPyTorchCheckpoint(path, architecture, classNames), " +
+        $"it is a PyTorch checkpoint, not a CamLoss {noun}. Load it with ImageClassificationModel.FromPyTorchCheckpoint(path, architecture, classNames), " +
         $"or evaluate it with: camloss evaluate --model {QuoteIfNeeded(path)} --arch ARCH");
 
     private static string QuoteIfNeeded(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,18 +76,6 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
             return CheckpointTeacher.Load(path, numClasses);
         }
 
-        if (ModelFile.IsModelFile(path))
-        {
-            var model = ModelFile.Load(path);
-            if (model.ClassNames.Count != numClasses)
-            {
-                model.Dispose();
-                throw new ArgumentException($"Teacher '{path}' predicts {model.ClassNames.Count} classes but the training data has {numClasses}; a teacher must know the student's classes.");
-            }
-
-            return model.Network;
-        }
-
         var architecture = options.TeacherArchitecture ?? throw new ArgumentException(
             $"Teacher '{path}' is a PyTorch checkpoint or weights file, which does not say its architecture: set TeacherArchitecture (camloss: --teacher-arch).");
         var teacher = Backbones.Create(architecture, numClasses);
@@ -109,12 +96,12 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
     {
         /// <summary>
         /// The teacher: a training checkpoint (a run's <see cref="ImageClassificationTrainerOptions.CheckpointDirectory"/> or the
-        /// checkpoint file in it, e.g. of a teacher fitted through ML.NET; see <see cref="CheckpointTeacher"/>), a CamLoss model
-        /// file, or a PyTorch checkpoint / weights file with <see cref="TeacherArchitecture"/>. Required.
+        /// checkpoint file in it, e.g. of a teacher fitted through ML.NET; see <see cref="CheckpointTeacher"/>), or a PyTorch
+        /// checkpoint / weights file with <see cref="TeacherArchitecture"/>. Required.
         /// </summary>
         public string TeacherPath = string.Empty;
 
-        /// <summary>The teacher's architecture, needed for a PyTorch checkpoint (a model file records its own).</summary>
+        /// <summary>The teacher's architecture, needed for a PyTorch checkpoint (a training checkpoint records its own).</summary>
         public Architecture? TeacherArchitecture;
 
         /// <summary>KD, AT or CCM (default).</summary>

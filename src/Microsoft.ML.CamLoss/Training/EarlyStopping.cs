@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Training;
 

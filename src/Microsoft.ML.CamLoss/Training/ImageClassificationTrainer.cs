@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using static TorchSharp.torch;
 using Microsoft.ML.CamLoss.Scoring;
@@ -13,8 +12,9 @@ namespace Microsoft.ML.CamLoss.Training;
 /// <summary>
 /// A trainer of image classifiers (an estimator, in ML.NET's terms): <see cref="Fit(ImageDataset, ImagePipeline, IProgress{TrainingProgress}?, CancellationToken)"/>
 /// trains a new network on a data set and returns the model; <see cref="Resume"/> continues a run
-/// from its checkpoint. Create trainers with <c>CamLossContext.MulticlassClassification.Trainers</c>;
-/// they differ only in the loss they minimise.
+/// from its checkpoint. This is the engine under the ML.NET face (<c>mlContext.MulticlassClassification.Trainers.CamLoss</c> …,
+/// which turn an <c>IDataView</c> into an <see cref="ImageDataset"/> once and the model into ML.NET transformers); the trainers
+/// differ only in the loss they minimise.
 /// </summary>
 public abstract class ImageClassificationTrainer
 {

@@ -17,7 +17,7 @@ public partial class ImageClassificationTrainerOptions
     public Architecture Architecture = Architecture.ResNet18;
 
     /// <summary>
-    /// Starting weights: a CamLoss model file, a CamLoss weights file, a PyTorch checkpoint
+    /// Starting weights: a training checkpoint (its last weights), a CamLoss weights file, a PyTorch checkpoint
     /// (<c>torch.save</c> of a state dict, also under <c>state_dict</c>/<c>model</c>, keys possibly
     /// prefixed <c>module.</c>) or a <c>.safetensors</c> file, with the state-dict names of
     /// <see cref="Architecture"/> (torchvision's for the ImageNet ResNets). Null (default): the start

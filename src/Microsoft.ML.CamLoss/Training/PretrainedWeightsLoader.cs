@@ -1,12 +1,11 @@
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.CamLoss.Training;
 
-/// <summary>Loads starting weights into a new backbone from a CamLoss model file, a CamLoss weights file, a PyTorch checkpoint or safetensors.</summary>
+/// <summary>Loads starting weights into a new backbone from a training checkpoint (its last weights), a CamLoss weights file, a PyTorch checkpoint or safetensors.</summary>
 internal static class PretrainedWeightsLoader
 {
     /// <summary>
@@ -82,10 +81,10 @@ internal static class PretrainedWeightsLoader
 
     private static OrderedDictionary<string, Tensor> Read(string path)
     {
-        if (ModelFile.IsModelFile(path))
+        if (CheckpointTeacher.IsCheckpoint(path))
         {
-            using var archive = ModelArchive.Open(path, ModelArchive.ModelKind);
-            return archive.ReadTensors("weights");
+            using var archive = ModelArchive.Open(path, ModelArchive.CheckpointKind);
+            return archive.ReadTensors(TrainingRun.WeightsEntry);
         }
 
         return StateDictFile.Read(path);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 
 namespace Microsoft.ML.CamLoss.Training;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.ML.CamLoss.Scoring;

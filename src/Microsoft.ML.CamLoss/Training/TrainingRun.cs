@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
