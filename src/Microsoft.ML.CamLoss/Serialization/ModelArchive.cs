@@ -23,7 +23,7 @@ public static class ModelArchive
     /// <summary>The archive format version this library writes; it reads versions 1 to this one.</summary>
     public const int FormatVersion = 1;
 
-    /// <summary>The kind (manifest <c>format</c>) of a trained model's file.</summary>
+    /// <summary>The kind (manifest <c>format</c>) of version 1's model file: no longer written; recognised so that opening one says what it is.</summary>
     public const string ModelKind = "camloss-model";
 
     /// <summary>The kind (manifest <c>format</c>) of a training checkpoint, written during training to resume it.</summary>

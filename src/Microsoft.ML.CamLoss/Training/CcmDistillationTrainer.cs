@@ -71,7 +71,7 @@ public sealed class CcmDistillationTrainer : ImageClassificationTrainer
             throw new FileNotFoundException($"Teacher file '{path}' does not exist.", path);
         }
 
-        if (CheckpointTeacher.IsCheckpoint(path))
+        if (CheckpointTeacher.IsCamLossArchive(path))
         {
             return CheckpointTeacher.Load(path, numClasses);
         }

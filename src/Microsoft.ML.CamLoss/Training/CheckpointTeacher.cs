@@ -22,8 +22,11 @@ namespace Microsoft.ML.CamLoss.Training;
 /// </remarks>
 internal static class CheckpointTeacher
 {
-    /// <summary>True when <paramref name="path"/> is a CamLoss archive whose manifest says it is a training checkpoint.</summary>
-    public static bool IsCheckpoint(string path)
+    /// <summary>
+    /// True when <paramref name="path"/> is a CamLoss archive (a zip with its manifest): a training checkpoint, or a
+    /// version 1 model file, which opening it as a checkpoint refuses with a message saying so.
+    /// </summary>
+    public static bool IsCamLossArchive(string path)
     {
         try
         {
@@ -34,7 +37,7 @@ internal static class CheckpointTeacher
             }
 
             using var stream = entry.Open();
-            return JsonNode.Parse(stream)?["format"] is JsonValue format && format.TryGetValue<string>(out var kind) && kind == ModelArchive.CheckpointKind;
+            return JsonNode.Parse(stream)?["format"] is JsonValue format && format.TryGetValue<string>(out var kind) && kind is ModelArchive.CheckpointKind or ModelArchive.ModelKind;
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
         {

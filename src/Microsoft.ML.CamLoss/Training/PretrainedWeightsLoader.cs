@@ -81,7 +81,7 @@ internal static class PretrainedWeightsLoader
 
     private static OrderedDictionary<string, Tensor> Read(string path)
     {
-        if (CheckpointTeacher.IsCheckpoint(path))
+        if (CheckpointTeacher.IsCamLossArchive(path))
         {
             using var archive = ModelArchive.Open(path, ModelArchive.CheckpointKind);
             return archive.ReadTensors(TrainingRun.WeightsEntry);
