@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Tests;
@@ -72,19 +72,15 @@ internal sealed class TinyFlowersRun
         };
 
         var clock = Stopwatch.StartNew();
-        var ml = new CamLossContext(seed: 1);
-        var data = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
-        var pipeline = ml.Transforms.LoadImages()
-            .Append(ml.Transforms.ResizeImages(32, 32))
-            .Append(ml.Transforms.NormalizeImageNet())
-            .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-            {
-                Architecture = Architecture.ResNet8, Epochs = 2, BatchSize = 32, LearningRate = 0.05, CamLossStartEpoch = 1,
-                CheckpointDirectory = runDirectory, ValidationFraction = 0.2, ProgressInterval = 2,
-            }));
-        var model = pipeline.Fit(data);
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
-        File.WriteAllText(Path.Combine(runDirectory, "evaluation.json"), Scoring.MulticlassEvaluation.ToJson(metrics, model.ClassNames).ToJsonString());
+        var data = ImageFolder.Load(Path.Combine(root, "test"));
+        var trainer = new CamLossImageClassificationTrainer(new()
+        {
+            Architecture = Architecture.ResNet8, Epochs = 2, BatchSize = 32, LearningRate = 0.05, CamLossStartEpoch = 1, Seed = 1,
+            CheckpointDirectory = runDirectory, ValidationFraction = 0.2, ProgressInterval = 2,
+        });
+        var model = trainer.Fit(data, new ImagePipeline().Resize(32, 32).NormalizeImageNet());
+        var metrics = model.Transform(data).Evaluate();
+        File.WriteAllText(Path.Combine(runDirectory, "evaluation.json"), MulticlassEvaluation.ToJson(metrics, model.ClassNames).ToJsonString());
         return new TinyFlowersRun(data, model, metrics, runDirectory, clock.Elapsed);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Training;
@@ -26,7 +27,7 @@ public sealed class CheckpointModelTests
         Assert.AreEqual(trained.Architecture, loaded.Architecture);
         Assert.AreEqual("CamLoss", loaded.TrainerName);
         Assert.HasCount(2, loaded.History);
-        var options = new Scoring.ScoringOptions { IncludeCam = true };
+        var options = new ScoringOptions { IncludeCam = true };
         var expected = trained.Transform(data, options);
         var actual = loaded.Transform(data, options);
         for (var i = 0; i < expected.Count; i++)

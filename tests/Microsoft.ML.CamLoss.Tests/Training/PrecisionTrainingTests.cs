@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Tests.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
-namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+namespace Microsoft.ML.CamLoss.Tests.Training;
 
 /// <summary>
 /// <see cref="ImageClassificationTrainerOptions.Precision"/> through the public API, on data the tests make: what Auto
@@ -87,26 +86,23 @@ public sealed class PrecisionTrainingTests
     [TestMethod]
     public void Options_UndefinedPrecision_ThrowsNamingTheOption()
     {
-        var ml = new CamLossContext(seed: 1);
-        var data = TinyImages.Create(ml, _directory, count: 8, size: 8, classes: 2);
-        var trainer = ml.MulticlassClassification.Trainers.CrossEntropy(new CrossEntropyImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Precision = (TrainingPrecision)7 });
-        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.LoadImages().Append(trainer).Fit(data));
+        var data = TinyImages.Create(_directory, count: 8, size: 8, classes: 2);
+        var trainer = new CrossEntropyImageClassificationTrainer(new() { Architecture = Architecture.ResNet8, Precision = (TrainingPrecision)7, Seed = 1 });
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(data, new ImagePipeline()));
         StringAssert.Contains(error.Message, "Precision must be Auto, Fp32, Bf16 or Fp16");
     }
 
     private TrainedRun Train(TrainingPrecision precision)
     {
         var log = new CapturingLogger();
-        var ml = new CamLossContext(seed: 2, logger: log);
-        var data = TinyImages.Create(ml, Directory.CreateDirectory(Path.Combine(_directory, "data")).FullName, count: 24, size: 12, classes: 3);
+        var data = TinyImages.Create(Directory.CreateDirectory(Path.Combine(_directory, "data")).FullName, count: 24, size: 12, classes: 3);
         var reports = new List<TrainingProgress>();
-        var model = ml.Transforms.LoadImages()
-            .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-            {
-                Architecture = Architecture.ResNet8, Epochs = 2, BatchSize = 8, LearningRate = 0.05, CamLossStartEpoch = 0, Precision = precision,
-                Threads = 1, DataLoaderWorkers = 0, ProgressInterval = 1, CheckpointDirectory = Path.Combine(_directory, "run"),
-            }))
-            .Fit(data, new SynchronousProgress<TrainingProgress>(reports.Add));
+        var trainer = new CamLossImageClassificationTrainer(new()
+        {
+            Architecture = Architecture.ResNet8, Epochs = 2, BatchSize = 8, LearningRate = 0.05, CamLossStartEpoch = 0, Precision = precision,
+            Threads = 1, DataLoaderWorkers = 0, ProgressInterval = 1, CheckpointDirectory = Path.Combine(_directory, "run"), Seed = 2, Logger = log,
+        });
+        var model = trainer.Fit(data, new ImagePipeline(), new SynchronousProgress<TrainingProgress>(reports.Add));
         var lines = File.ReadAllLines(Path.Combine(_directory, "run", RunLog.FileName)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
         return new TrainedRun(model, reports, lines, log);
     }

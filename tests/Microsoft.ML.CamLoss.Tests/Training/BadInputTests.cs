@@ -2,15 +2,14 @@ using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+namespace Microsoft.ML.CamLoss.Tests.Training;
 
-/// <summary>Each mistake a user can make with the pipeline API gets an error that names the file, class or step and says what to do.</summary>
+/// <summary>Each mistake a user can make training, scoring or reloading a model gets an error that names the file, class or step and says what to do.</summary>
 [TestClass]
 public sealed class BadInputTests
 {
@@ -25,34 +24,34 @@ public sealed class BadInputTests
     [TestMethod]
     public void Fit_PretrainedWeightsWithOtherClassCount_ThrowsNamingBothCountsAndTheFix()
     {
-        var (ml, data) = Flowers();
+        var data = Flowers();
         var weights = Path.Combine(_directory, "ten-classes.camlossw");
         using (var tenClasses = Backbones.Create(Architecture.ResNet8, 10))
         {
             tenClasses.SaveWeights(weights);
         }
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing(ml)));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing()));
         StringAssert.Contains(error.Message, weights);
         StringAssert.Contains(error.Message, "classifier for 10 classes");
         StringAssert.Contains(error.Message, "the data has 12 classes");
         StringAssert.Contains(error.Message, "ReplaceClassifier = true");
 
-        using var model = Trainer(ml, o => { o.PretrainedWeightsPath = weights; o.ReplaceClassifier = true; }).Fit(data, Preprocessing(ml));
+        using var model = Trainer(o => { o.PretrainedWeightsPath = weights; o.ReplaceClassifier = true; }).Fit(data, Preprocessing());
         Assert.HasCount(12, model.ClassNames);
     }
 
     [TestMethod]
     public void Fit_PretrainedWeightsOfAnotherArchitecture_ThrowsNamingTheKeys()
     {
-        var (ml, data) = Flowers();
+        var data = Flowers();
         var weights = Path.Combine(_directory, "resnet20.camlossw");
         using (var other = Backbones.Create(Architecture.ResNet20, 12))
         {
             other.SaveWeights(weights);
         }
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing(ml)));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => o.PretrainedWeightsPath = weights).Fit(data, Preprocessing()));
         StringAssert.Contains(error.Message, "do not fit CifarResNet");
         StringAssert.Contains(error.Message, "unexpected keys: layer1.1.conv1.weight");
     }
@@ -60,8 +59,8 @@ public sealed class BadInputTests
     [TestMethod]
     public void Transform_LabelUnseenInTraining_ThrowsNamingTheClassAndAnImage()
     {
-        var (ml, data) = Flowers();
-        using var model = Trainer(ml, _ => { }).Fit(data, Preprocessing(ml));
+        var data = Flowers();
+        using var model = Trainer(_ => { }).Fit(data, Preprocessing());
         var renamed = ImageDataset.FromEnumerable(
             data.Take(3), s => s.Image, s => s.Label == 0 ? "orchid" : data.Classes[s.Label]);
         var error = Assert.ThrowsExactly<ArgumentException>(() => model.Transform(renamed));
@@ -71,15 +70,15 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public void Load_CorruptedWeights_ThrowsModelFileExceptionSayingCorrupt()
+    public void FromCheckpoint_CorruptedWeights_ThrowsModelFileExceptionSayingCorrupt()
     {
-        var path = SavedModel();
+        var path = Checkpoint();
         var bytes = File.ReadAllBytes(path);
         var weights = FindEntryData(path, bytes);
         bytes[weights + 100] ^= 0x40;
         File.WriteAllBytes(path, bytes);
 
-        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        var error = Assert.ThrowsExactly<ModelFileException>(() => ImageClassificationModel.FromCheckpoint(path));
         StringAssert.Contains(error.Message, path);
         StringAssert.Contains(error.Message, "corrupt");
     }
@@ -87,12 +86,12 @@ public sealed class BadInputTests
     [TestMethod]
     [DataRow(true, "do not match their SHA-256")]
     [DataRow(false, "appears 2 times")]
-    public void Load_ModelWithRepeatedClassName_ThrowsNamingIt(bool keepChecksum, string detail)
+    public void FromCheckpoint_RepeatedClassName_ThrowsNamingIt(bool keepChecksum, string detail)
     {
-        var path = SavedModel();
+        var path = Checkpoint();
         Serialization.ManifestEdit.Rewrite(path, manifest =>
         {
-            var classes = manifest["classNames"]!.AsArray();
+            var classes = manifest["model"]!["classNames"]!.AsArray();
             classes[1] = classes[0]!.GetValue<string>();
             if (!keepChecksum)
             {
@@ -100,40 +99,40 @@ public sealed class BadInputTests
             }
         });
 
-        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        var error = Assert.ThrowsExactly<ModelFileException>(() => ImageClassificationModel.FromCheckpoint(path));
         StringAssert.Contains(error.Message, path);
         StringAssert.Contains(error.Message, detail);
     }
 
     [TestMethod]
-    public void Load_ModelFromNewerFormatVersion_ThrowsSayingToUpdate()
+    public void FromCheckpoint_NewerFormatVersion_ThrowsSayingToUpdate()
     {
-        var path = SavedModel();
+        var path = Checkpoint();
         Serialization.ManifestEdit.Rewrite(path, manifest => manifest["formatVersion"] = ModelArchive.FormatVersion + 1);
 
-        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(path));
+        var error = Assert.ThrowsExactly<ModelFileException>(() => ImageClassificationModel.FromCheckpoint(path));
         StringAssert.Contains(error.Message, path);
         StringAssert.Contains(error.Message, $"format version {ModelArchive.FormatVersion + 1}");
         StringAssert.Contains(error.Message, "update Microsoft.ML.CamLoss", StringComparison.OrdinalIgnoreCase);
     }
 
     [TestMethod]
-    public void Load_PyTorchCheckpoint_ThrowsPointingToLoadPyTorchCheckpoint()
+    public void FromCheckpoint_PyTorchCheckpoint_ThrowsPointingToThePyTorchCheckpointLoader()
     {
         var checkpoint = SharedData.Require("pretrained/cifar10-resnet/resnet20-12fca82f.th");
-        var error = Assert.ThrowsExactly<ModelFileException>(() => new CamLossContext().Model.Load(checkpoint));
+        var error = Assert.ThrowsExactly<ModelFileException>(() => ImageClassificationModel.FromCheckpoint(checkpoint));
         StringAssert.Contains(error.Message, "PyTorch checkpoint");
-        StringAssert.Contains(error.Message, "LoadPyTorchCheckpoint");
+        StringAssert.Contains(error.Message, "PyTorchCheckpoint(path, architecture, classNames)");
     }
 
     [TestMethod]
     public void Fit_LossBecomesNaN_ThrowsNamingEpochAndStepAndKeepsTheLastCheckpoint()
     {
-        var (ml, data) = Flowers();
+        var data = Flowers();
         var checkpoints = Path.Combine(_directory, "run");
         var poisoned = new NaNAfter(data.Count);      // a camera that starts sending NaN pixels during the second epoch
-        var preprocessing = Preprocessing(ml).Append(poisoned);
-        var trainer = Trainer(ml, o => { o.Epochs = 3; o.CheckpointDirectory = checkpoints; });
+        var preprocessing = Preprocessing().Append(poisoned);
+        var trainer = Trainer(o => { o.Epochs = 3; o.CheckpointDirectory = checkpoints; });
 
         var error = Assert.ThrowsExactly<TrainingDivergedException>(() => trainer.Fit(data, preprocessing));
         Assert.AreEqual(1, error.Epoch);
@@ -147,38 +146,35 @@ public sealed class BadInputTests
     [TestMethod]
     public void Fit_LossNaNInTheFirstEpochWithACheckpointDirectory_SaysThereIsNoCheckpointYet()
     {
-        var (ml, data) = Flowers();
-        var preprocessing = Preprocessing(ml).Append(new NaNAfter(0));
-        var trainer = Trainer(ml, o => o.CheckpointDirectory = Path.Combine(_directory, "first"));
+        var data = Flowers();
+        var preprocessing = Preprocessing().Append(new NaNAfter(0));
+        var trainer = Trainer(o => o.CheckpointDirectory = Path.Combine(_directory, "first"));
         var error = Assert.ThrowsExactly<TrainingDivergedException>(() => trainer.Fit(data, preprocessing));
         StringAssert.Contains(error.Message, "It diverged before the first epoch ended, so there is no checkpoint to go back to.");
         Assert.DoesNotContain("set CheckpointDirectory", error.Message, "the directory is set: the advice would be wrong");
         Assert.IsNull(error.CheckpointPath);
     }
 
-    private static (CamLossContext Ml, ImageDataset Data) Flowers()
-    {
-        var ml = new CamLossContext(seed: 3);
-        return (ml, ml.Data.LoadImageFolder(Path.Combine(SharedData.Require("flowers12"), "test")));
-    }
+    private static ImageDataset Flowers() => ImageFolder.Load(Path.Combine(SharedData.Require("flowers12"), "test"));
 
-    private static ImagePipeline Preprocessing(CamLossContext ml) =>
-        ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.NormalizeImageNet()).Pipeline;
+    private static ImagePipeline Preprocessing() => new ImagePipeline().Resize(32, 32).NormalizeImageNet();
 
-    private static CamLossImageClassificationTrainer Trainer(CamLossContext ml, Action<CamLossImageClassificationTrainer.Options> configure)
+    private static CamLossImageClassificationTrainer Trainer(Action<CamLossImageClassificationTrainer.Options> configure)
     {
-        var options = new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 32, LearningRate = 0.05, CamLossStartEpoch = 0 };
+        var options = new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 32, LearningRate = 0.05, CamLossStartEpoch = 0, Seed = 3 };
         configure(options);
-        return ml.MulticlassClassification.Trainers.CamLoss(options);
+        return new CamLossImageClassificationTrainer(options);
     }
 
-    private string SavedModel()
+    /// <summary>The checkpoint of a one-epoch run: the file <see cref="ImageClassificationModel.FromCheckpoint"/> reads.</summary>
+    private string Checkpoint()
     {
-        var (ml, data) = Flowers();
-        using var model = Trainer(ml, _ => { }).Fit(data, Preprocessing(ml));
-        var path = Path.Combine(_directory, "model.camloss");
-        model.Save(path);
-        return path;
+        var run = Path.Combine(_directory, "run");
+        using (Trainer(o => o.CheckpointDirectory = run).Fit(Flowers(), Preprocessing()))
+        {
+        }
+
+        return Path.Combine(run, ImageClassificationTrainer.CheckpointFileName);
     }
 
     /// <summary>Offset of the first byte of the weights entry's data in the zip.</summary>

@@ -1,13 +1,12 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.Scoring;
 
-namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+namespace Microsoft.ML.CamLoss.Tests.Scoring;
 
 /// <summary>
 /// One prediction engine shared by many threads (TorchSharp's dispose scopes and grad mode are per

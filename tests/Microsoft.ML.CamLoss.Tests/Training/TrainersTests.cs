@@ -1,15 +1,13 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using Microsoft.ML.CamLoss.Scoring;
 
-namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+namespace Microsoft.ML.CamLoss.Tests.Training;
 
 /// <summary>
 /// Each trainer trains through the public API and reports its own loss terms; the prediction engine is
@@ -19,7 +17,7 @@ namespace Microsoft.ML.CamLoss.Tests.Pipelines;
 public sealed class TrainersTests
 {
     private static string s_directory = null!;
-    private static string s_teacherPath = null!;
+    private static string s_teacherRun = null!;
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -27,15 +25,14 @@ public sealed class TrainersTests
     public static void TrainTeacher(TestContext context)
     {
         s_directory = Directory.CreateTempSubdirectory("camloss-trainers-").FullName;
-        s_teacherPath = Path.Combine(s_directory, "teacher.camloss");
+        s_teacherRun = Path.Combine(s_directory, "teacher");
         if (!Directory.Exists(Path.Combine(SharedData.RepositoryRoot, "..", "shared", "data", "flowers12")))
         {
             return;   // the tests that need the teacher report Inconclusive through Flowers()
         }
 
-        var (ml, data) = Flowers();
-        using var teacher = Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CrossEntropy(Options(new CrossEntropyImageClassificationTrainer.Options()))).Fit(data);
-        teacher.Save(s_teacherPath);
+        // The teacher is the run's checkpoint (the file of a TorchSharp model), as distillation and FromCheckpoint read it.
+        using var teacher = new CrossEntropyImageClassificationTrainer(Options(new CrossEntropyImageClassificationTrainer.Options { CheckpointDirectory = s_teacherRun })).Fit(Flowers(), Preprocessing());
     }
 
     [ClassCleanup]
@@ -44,10 +41,9 @@ public sealed class TrainersTests
     [TestMethod]
     public void Icasc_Flowers_ReportsSeparationAndConsistencyTerms()
     {
-        var (ml, data) = Flowers();
         var reports = new List<TrainingProgress>();
-        using var model = Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.Icasc(Options(new IcascImageClassificationTrainer.Options { Attention = AttentionKind.GradCam })))
-            .Fit(data, new SynchronousProgress<TrainingProgress>(reports.Add));
+        using var model = new IcascImageClassificationTrainer(Options(new IcascImageClassificationTrainer.Options { Attention = AttentionKind.GradCam }))
+            .Fit(Flowers(), Preprocessing(), new SynchronousProgress<TrainingProgress>(reports.Add));
         CollectionAssert.AreEquivalent(new[] { "ce", "as_inner", "as_last", "ac" }, reports.Last().Terms.Keys.ToArray());
         Assert.IsTrue(reports.Last().Terms.Values.All(double.IsFinite));
         Assert.IsTrue(double.IsNaN(reports.Last().Alpha));
@@ -58,13 +54,11 @@ public sealed class TrainersTests
     [DataRow(DistillationMethod.Kd, new[] { "ce", "kd" })]
     [DataRow(DistillationMethod.At, new[] { "ce", "kd", "transfer" })]
     [DataRow(DistillationMethod.Ccm, new[] { "ce", "kd", "transfer" })]
-    public void CcmDistillation_TeacherModelFile_TrainsStudentWithTheMethodsTerms(DistillationMethod method, string[] terms)
+    public void CcmDistillation_TeacherCheckpoint_TrainsStudentWithTheMethodsTerms(DistillationMethod method, string[] terms)
     {
-        var (ml, data) = Flowers();
         var reports = new List<TrainingProgress>();
-        var options = Options(new CcmDistillationTrainer.Options { TeacherPath = s_teacherPath, Method = method });
-        using var student = Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CcmDistillation(options))
-            .Fit(data, new SynchronousProgress<TrainingProgress>(reports.Add));
+        var options = Options(new CcmDistillationTrainer.Options { TeacherPath = s_teacherRun, Method = method });
+        using var student = new CcmDistillationTrainer(options).Fit(Flowers(), Preprocessing(), new SynchronousProgress<TrainingProgress>(reports.Add));
         CollectionAssert.AreEquivalent(terms, reports.Last().Terms.Keys.ToArray());
         Assert.AreEqual(Architecture.ResNet8, student.Architecture);
         Assert.AreEqual("CcmDistillation", student.TrainerName);
@@ -74,9 +68,9 @@ public sealed class TrainersTests
     public void CcmDistillation_PyTorchCheckpointTeacherWithoutArchitecture_ThrowsAskingForIt()
     {
         var checkpoint = SharedData.Require("pretrained/cifar10-resnet/resnet20-12fca82f.th");
-        var (ml, data) = Flowers();
-        var trainer = ml.MulticlassClassification.Trainers.CcmDistillation(Options(new CcmDistillationTrainer.Options { TeacherPath = checkpoint }));
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Preprocessing(ml).Append(trainer).Fit(data));
+        var data = Flowers();
+        var trainer = new CcmDistillationTrainer(Options(new CcmDistillationTrainer.Options { TeacherPath = checkpoint }));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(data, Preprocessing()));
         StringAssert.Contains(error.Message, "set TeacherArchitecture");
     }
 
@@ -84,9 +78,9 @@ public sealed class TrainersTests
     public void CcmDistillation_TeacherWithOtherClassCount_ThrowsNamingBoth()
     {
         var checkpoint = SharedData.Require("pretrained/cifar10-resnet/resnet20-12fca82f.th");
-        var (ml, data) = Flowers();
-        var trainer = ml.MulticlassClassification.Trainers.CcmDistillation(Options(new CcmDistillationTrainer.Options { TeacherPath = checkpoint, TeacherArchitecture = Architecture.ResNet20 }));
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Preprocessing(ml).Append(trainer).Fit(data));
+        var data = Flowers();
+        var trainer = new CcmDistillationTrainer(Options(new CcmDistillationTrainer.Options { TeacherPath = checkpoint, TeacherArchitecture = Architecture.ResNet20 }));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(data, Preprocessing()));
         StringAssert.Contains(error.Message, "classifier for 10 classes");
         StringAssert.Contains(error.Message, "the data has 12 classes");
     }
@@ -94,21 +88,19 @@ public sealed class TrainersTests
     [TestMethod]
     public void Icasc_PipelineWithMixup_ThrowsBeforeTraining()
     {
-        var (ml, data) = Flowers();
-        var pipeline = Preprocessing(ml).Append(ml.Transforms.Mixup()).Append(ml.MulticlassClassification.Trainers.Icasc(Options(new IcascImageClassificationTrainer.Options())));
-        var error = Assert.ThrowsExactly<ArgumentException>(() => pipeline.Fit(data));
+        var data = Flowers();
+        var trainer = new IcascImageClassificationTrainer(Options(new IcascImageClassificationTrainer.Options()));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => trainer.Fit(data, Preprocessing().Mixup()));
         StringAssert.Contains(error.Message, "mixes images with Mixup");
     }
 
     [TestMethod]
     public void CamLoss_WithMixupAndEarlyStopping_TrainsAndKeepsTheBestEpoch()
     {
-        var (ml, data) = Flowers();
         var options = Options(new CamLossImageClassificationTrainer.Options { CamLossStartEpoch = 0, Epochs = 3, ValidationFraction = 0.25 });
         options.EarlyStopping = new EarlyStoppingOptions { Patience = 1, Metric = EarlyStoppingMetric.LogLoss };
         var reports = new List<TrainingProgress>();
-        using var model = Preprocessing(ml).Append(ml.Transforms.Mixup(alpha: 0.4)).Append(ml.MulticlassClassification.Trainers.CamLoss(options))
-            .Fit(data, new SynchronousProgress<TrainingProgress>(reports.Add));
+        using var model = new CamLossImageClassificationTrainer(options).Fit(Flowers(), Preprocessing().Mixup(alpha: 0.4), new SynchronousProgress<TrainingProgress>(reports.Add));
         var epochs = reports.Where(r => r.IsEpochEnd).ToList();
         Assert.IsTrue(epochs.All(r => r.Validation is not null));
         Assert.AreEqual(60, epochs[0].Validation!.ConfusionMatrix.NumberOfClasses * 5);
@@ -118,8 +110,8 @@ public sealed class TrainersTests
     [TestMethod]
     public void PredictionEngine_ManyThreadsAtOnce_GiveTheSequentialPredictions()
     {
-        var (ml, data) = Flowers();
-        using var model = ml.Model.Load(s_teacherPath);
+        var data = Flowers();
+        using var model = ImageClassificationModel.FromCheckpoint(s_teacherRun);
         var engine = model.CreatePredictionEngine(new ScoringOptions { IncludeCam = true });
         var images = data.Take(16).Select(s => s.Image.FilePath!).ToArray();
         var expected = images.Select(engine.Predict).ToArray();
@@ -141,19 +133,16 @@ public sealed class TrainersTests
     [TestMethod]
     public void Options_OutOfRange_ThrowNamingTheOption()
     {
-        var (ml, data) = Flowers();
-        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Epochs = 0 })).Fit(data));
+        var data = Flowers();
+        ImageClassificationModel Fit(CamLossImageClassificationTrainer.Options options) => new CamLossImageClassificationTrainer(options).Fit(data, Preprocessing());
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Fit(new() { Architecture = Architecture.ResNet8, Epochs = 0 }));
         StringAssert.Contains(error.Message, "Epochs must be at least 1; got 0.");
-        var early = Assert.ThrowsExactly<ArgumentException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
-            new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, EarlyStopping = new EarlyStoppingOptions() })).Fit(data));
+        var early = Assert.ThrowsExactly<ArgumentException>(() => Fit(new() { Architecture = Architecture.ResNet8, EarlyStopping = new EarlyStoppingOptions() }));
         StringAssert.Contains(early.Message, "EarlyStopping needs validation data");
         var cores = Environment.ProcessorCount;
-        var threads = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
-            new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, Threads = 1000 })).Fit(data));
+        var threads = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Fit(new() { Architecture = Architecture.ResNet8, Threads = 1000 }));
         StringAssert.Contains(threads.Message, $"Threads must be at most 4 per core, {4 * cores} on this machine's {cores} cores");
-        var workers = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Preprocessing(ml).Append(ml.MulticlassClassification.Trainers.CamLoss(
-            new CamLossImageClassificationTrainer.Options { Architecture = Architecture.ResNet8, DataLoaderWorkers = (4 * cores) + 1 })).Fit(data));
+        var workers = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Fit(new() { Architecture = Architecture.ResNet8, DataLoaderWorkers = (4 * cores) + 1 }));
         StringAssert.Contains(workers.Message, $"DataLoaderWorkers must be at most 4 per core");
     }
 
@@ -166,17 +155,12 @@ public sealed class TrainersTests
         var threads = torch.get_num_threads();
         try
         {
-            var ml = new CamLossContext(seed: 11);
-            var data = TinyImages.Create(ml, directory, count: 48, size: 12, classes: 3);
-            ImageClassificationModel Fit() => ml.Transforms.LoadImages()
-                .Append(ml.Transforms.RandomCrop(12, 12, padding: 2))
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-                {
-                    Architecture = Architecture.ResNet8, Epochs = 3, BatchSize = 8, LearningRate = 0.05, WarmupEpochs = 1,
-                    CamLossStartEpoch = 1, Threads = 2, DataLoaderWorkers = 2,
-                }))
-                .Fit(data);
+            var data = TinyImages.Create(directory, count: 48, size: 12, classes: 3);
+            ImageClassificationModel Fit() => new CamLossImageClassificationTrainer(new()
+            {
+                Architecture = Architecture.ResNet8, Epochs = 3, BatchSize = 8, LearningRate = 0.05, WarmupEpochs = 1,
+                CamLossStartEpoch = 1, Threads = 2, DataLoaderWorkers = 2, Seed = 11,
+            }).Fit(data, new ImagePipeline().RandomCrop(12, padding: 2).HorizontalFlip());
 
             using var first = Fit();
             using var second = Fit();
@@ -206,18 +190,15 @@ public sealed class TrainersTests
         var threads = torch.get_num_threads();
         try
         {
-            var ml = new CamLossContext(seed: 3);
-            var data = TinyImages.Create(ml, directory, count: 64, size: 8, classes: 4);
-            ImageClassificationPipeline Pipeline(int epochs) => ml.Transforms.LoadImages()
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-                {
-                    Architecture = Architecture.ResNet8, Epochs = epochs, BatchSize = 4, LearningRate = 0.02, CamLossStartEpoch = 0,
-                    Threads = 1, DataLoaderWorkers = 1, ProgressInterval = 8,
-                }));
+            var data = TinyImages.Create(directory, count: 64, size: 8, classes: 4);
+            ImageClassificationModel Fit(int epochs, IProgress<TrainingProgress>? progress = null) => new CamLossImageClassificationTrainer(new()
+            {
+                Architecture = Architecture.ResNet8, Epochs = epochs, BatchSize = 4, LearningRate = 0.02, CamLossStartEpoch = 0,
+                Threads = 1, DataLoaderWorkers = 1, ProgressInterval = 8, Seed = 3,
+            }).Fit(data, new ImagePipeline().HorizontalFlip(), progress);
 
             // A first, short run creates whatever the library and TorchSharp keep for the process (lazy statics).
-            using (Pipeline(epochs: 1).Fit(data))
+            using (Fit(epochs: 1))
             {
             }
 
@@ -257,7 +238,7 @@ public sealed class TrainersTests
 
             var clock = Stopwatch.StartNew();
             var stepsDone = 0;
-            using (var model = Pipeline(epochs: steps / 16).Fit(data, progress))
+            using (var model = Fit(epochs: steps / 16, progress))
             {
                 stepsDone = model.History.Count * 16;
             }
@@ -291,13 +272,12 @@ public sealed class TrainersTests
         var directory = Directory.CreateTempSubdirectory("camloss-nocuda-").FullName;
         try
         {
-            var ml = new CamLossContext(seed: 1);
-            var data = TinyImages.Create(ml, directory, count: 8, size: 8, classes: 2);
-            var pipeline = ml.Transforms.LoadImages().Append(ml.MulticlassClassification.Trainers.CrossEntropy(new CrossEntropyImageClassificationTrainer.Options
+            var data = TinyImages.Create(directory, count: 8, size: 8, classes: 2);
+            var trainer = new CrossEntropyImageClassificationTrainer(new()
             {
-                Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 4, Device = TrainingDevice.Cuda,
-            }));
-            var error = Assert.ThrowsExactly<TorchDeviceUnavailableException>(() => pipeline.Fit(data));
+                Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 4, Device = TrainingDevice.Cuda, Seed = 1,
+            });
+            var error = Assert.ThrowsExactly<TorchDeviceUnavailableException>(() => trainer.Fit(data));
             StringAssert.Contains(error.Message, "TorchSharp-cuda-linux");
             StringAssert.Contains(error.Message, "TorchSharp-cuda-windows");
             StringAssert.Contains(error.Message, "TrainingDevice.Cpu");
@@ -308,14 +288,9 @@ public sealed class TrainersTests
         }
     }
 
-    private static (CamLossContext Ml, ImageDataset Data) Flowers()
-    {
-        var ml = new CamLossContext(seed: 5);
-        return (ml, ml.Data.LoadImageFolder(Path.Combine(SharedData.Require("flowers12"), "test")));
-    }
+    private static ImageDataset Flowers() => ImageFolder.Load(Path.Combine(SharedData.Require("flowers12"), "test"));
 
-    private static ImageTransformEstimator Preprocessing(CamLossContext ml) =>
-        ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.NormalizeImageNet());
+    private static ImagePipeline Preprocessing() => new ImagePipeline().Resize(32, 32).NormalizeImageNet();
 
     private static T Options<T>(T options)
         where T : ImageClassificationTrainerOptions
@@ -324,6 +299,7 @@ public sealed class TrainersTests
         options.Epochs = Math.Max(options.Epochs == 160 ? 1 : options.Epochs, 1);
         options.BatchSize = 32;
         options.LearningRate = 0.05;
+        options.Seed = 5;
         return options;
     }
 
@@ -351,56 +327,5 @@ public sealed class TrainersTests
 
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-    }
-}
-
-/// <summary>
-/// Small image data sets the tests make themselves (so a fresh clone tests training without ../shared/data):
-/// greyscale IDX files (MNIST's format) of <c>size×size</c> images, where class <c>c</c> is a bright square in
-/// its own place on seeded noise, so a network can learn it.
-/// </summary>
-internal static class TinyImages
-{
-    /// <summary>Writes <c>images-idx3-ubyte</c> and <c>labels-idx1-ubyte</c> into <paramref name="folder"/> and loads them.</summary>
-    public static ImageDataset Create(CamLossContext ml, string folder, int count, int size, int classes, int seed = 1)
-    {
-        var random = new Random(seed);
-        var pixels = new byte[count * size * size];
-        var labels = new byte[count];
-        var square = Math.Max(1, size / 4);
-        for (var i = 0; i < count; i++)
-        {
-            var label = i % classes;
-            labels[i] = (byte)label;
-            var image = pixels.AsSpan(i * size * size, size * size);
-            for (var p = 0; p < image.Length; p++)
-            {
-                image[p] = (byte)random.Next(0, 96);
-            }
-
-            var (top, left) = ((label * square) % (size - square + 1), (label * 2 * square) % (size - square + 1));
-            for (var y = top; y < top + square; y++)
-            {
-                image.Slice((y * size) + left, square).Fill(255);
-            }
-        }
-
-        var imagesPath = Path.Combine(folder, "images-idx3-ubyte");
-        var labelsPath = Path.Combine(folder, "labels-idx1-ubyte");
-        File.WriteAllBytes(imagesPath, [.. Header(0x00000803, count, size, size), .. pixels]);
-        File.WriteAllBytes(labelsPath, [.. Header(0x00000801, count), .. labels]);
-        return ml.Data.LoadIdx(imagesPath, labelsPath, Enumerable.Range(0, classes).Select(c => $"class{c}"));
-    }
-
-    private static byte[] Header(int magic, params int[] dimensions)
-    {
-        var header = new byte[4 * (1 + dimensions.Length)];
-        BinaryPrimitives.WriteInt32BigEndian(header, magic);
-        for (var d = 0; d < dimensions.Length; d++)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 * (d + 1)), dimensions[d]);
-        }
-
-        return header;
     }
 }

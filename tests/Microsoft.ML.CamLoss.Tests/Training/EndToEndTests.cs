@@ -1,17 +1,17 @@
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using Microsoft.ML.CamLoss.Scoring;
 
-namespace Microsoft.ML.CamLoss.Tests.Pipelines;
+namespace Microsoft.ML.CamLoss.Tests.Training;
 
-/// <summary>DESIGN.md's example with real names, on the flowers12 images and a tiny network: fit, evaluate, save, load, predict.</summary>
+/// <summary>The engine end to end, on the flowers12 images and a tiny network: fit, evaluate, load the run's checkpoint, predict.</summary>
 [TestClass]
 public sealed class EndToEndTests
 {
     [TestMethod]
-    public void DesignExample_Flowers12_FitEvaluateSaveLoadPredictGiveIdenticalPredictionsAndCams()
+    public void FitEvaluateFromCheckpointPredict_Flowers12_CheckpointModelGivesIdenticalPredictionsAndCams()
     {
         var root = SharedData.Require("flowers12");
         var directory = Directory.CreateTempSubdirectory("camloss-e2e-").FullName;
@@ -19,26 +19,25 @@ public sealed class EndToEndTests
         var networkParameters = 0;
         try
         {
-            var ml = new CamLossContext(seed: 1);
-            var train = ml.Data.LoadImageFolder(Path.Combine(root, "train"));
-            var test = ml.Data.LoadImageFolder(Path.Combine(root, "test"));
+            var train = ImageFolder.Load(Path.Combine(root, "train"));
+            var test = ImageFolder.Load(Path.Combine(root, "test"));
 
-            var pipeline = ml.Transforms.LoadImages()
-                .Append(ml.Transforms.ResizeImages(40, 40))
-                .Append(ml.Transforms.RandomCrop(32, 32))          // training only; centre crop at scoring
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.Transforms.NormalizeImageNet())
-                .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-                {
-                    Architecture = Architecture.ResNet8, Epochs = 3, BatchSize = 32, LearningRate = 0.05, CamLossWeight = 3, CamLossStartEpoch = 1,
-                }));
+            var preprocessing = new ImagePipeline()
+                .Resize(40, 40)
+                .RandomCrop(32)          // training only; centre crop at scoring
+                .HorizontalFlip()
+                .NormalizeImageNet();
+            var run = Path.Combine(directory, "run");
+            var trainer = new CamLossImageClassificationTrainer(new()
+            {
+                Architecture = Architecture.ResNet8, Epochs = 3, BatchSize = 32, LearningRate = 0.05, CamLossWeight = 3, CamLossStartEpoch = 1,
+                Seed = 1, CheckpointDirectory = run,
+            });
 
             var reports = new List<TrainingProgress>();
-            using var model = pipeline.Fit(train, progress: new SynchronousProgress<TrainingProgress>(reports.Add));
-            var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
-            var path = Path.Combine(directory, "flowers.camloss");
-            model.Save(path);
-            using var loaded = ml.Model.Load(path);
+            using var model = trainer.Fit(train, preprocessing, new SynchronousProgress<TrainingProgress>(reports.Add));
+            var metrics = model.Transform(test).Evaluate();
+            using var loaded = ImageClassificationModel.FromCheckpoint(run);
             networkParameters = model.Network.parameters().Count();
 
             // Training ran its epochs with CAM-loss switched on from epoch 1, and learned something.
@@ -48,13 +47,13 @@ public sealed class EndToEndTests
             Assert.IsGreaterThan(1.5 / 12, metrics.MicroAccuracy, $"test accuracy {metrics.MicroAccuracy:P1} is not above chance");
             Assert.AreEqual(240, metrics.ConfusionMatrix.NumberOfClasses * 20);
 
-            // The loaded model is the same model: same classes, preprocessing, history, predictions and maps.
+            // The checkpoint's model is the same model: same classes, preprocessing, history, predictions and maps.
             CollectionAssert.AreEqual(model.ClassNames.ToArray(), loaded.ClassNames.ToArray());
             CollectionAssert.AreEqual(model.InputShape.ToArray(), loaded.InputShape.ToArray());
             Assert.AreEqual(model.History.Count, loaded.History.Count);
             var options = new ScoringOptions { IncludeCam = true, IncludeCaam = true, Resolution = MapResolution.Input };
             var before = model.CreatePredictionEngine(options);
-            var after = ml.Model.CreatePredictionEngine(loaded, options);
+            var after = loaded.CreatePredictionEngine(options);
             foreach (var image in Directory.EnumerateFiles(Path.Combine(root, "test"), "*.jpg", SearchOption.AllDirectories).Order().Take(12))
             {
                 var p = before.Predict(File.ReadAllBytes(image), image);
@@ -84,12 +83,6 @@ public sealed class EndToEndTests
         // decrementing Tensor.TotalCount (NN/Parameter.cs), so each parameter ever created stays counted once
         // although its memory is freed: the fitted and the loaded network add one per parameter each. Any
         // other difference is a tensor that was not disposed.
-        Assert.AreEqual(handles + (2 * networkParameters), TorchSharp.torch.Tensor.TotalCount, "every tensor made by fit, evaluate, save, load and predict was released");
+        Assert.AreEqual(handles + (2 * networkParameters), TorchSharp.torch.Tensor.TotalCount, "every tensor made by fit, evaluate, loading and predict was released");
     }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
