@@ -1,7 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
@@ -148,15 +147,14 @@ public sealed class ErrorTests
             Assert.Inconclusive("CUDA is available here; this test checks the CPU-only backend.");
         }
 
-        var ml = new CamLossContext(seed: 1);
         var data = ImageDataset.FromEnumerable(
         [
             new ImageRow { ImagePath = FixtureImage("rgb.jpg"), Label = "a" },
             new ImageRow { ImagePath = FixtureImage("rgb.jpg"), Label = "b" },
         ]);
-        var trainer = ml.MulticlassClassification.Trainers.CrossEntropy(new CrossEntropyImageClassificationTrainer.Options
+        var trainer = new CrossEntropyImageClassificationTrainer(new()
         {
-            Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 2, Device = TrainingDevice.Cuda,
+            Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 2, Device = TrainingDevice.Cuda, Seed = 1,
         });
 
         var error = AssertOneLine<TorchDeviceUnavailableException>(() => trainer.Fit(data));

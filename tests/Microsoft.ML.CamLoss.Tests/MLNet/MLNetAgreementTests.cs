@@ -1,7 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Transforms.Image;

@@ -4,7 +4,6 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Onnx.Protobuf;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using Microsoft.ML.CamLoss.Scoring;

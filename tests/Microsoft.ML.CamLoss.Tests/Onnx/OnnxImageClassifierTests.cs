@@ -1,7 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
@@ -114,14 +113,13 @@ public sealed class OnnxImageClassifierTests
             temp.Write($"data/{Classes[i % Classes.Length]}/{i:D2}{Path.GetExtension(image)}", FixtureImages.Bytes(image));
         }
 
-        var ml = new CamLossContext(seed: 1);
-        var data = ml.Data.LoadImageFolder(Path.Combine(temp.Path, "data"));
+        var data = ImageFolder.Load(Path.Combine(temp.Path, "data"));
         using var model = OnnxTesting.Model(Classes);
         using var classifier = new OnnxImageClassifier(OnnxExport.ToBytes(model));
         var options = new ScoringOptions { BatchSize = 5 };
-        var expected = ml.MulticlassClassification.Evaluate(model.Transform(data, options));
+        var expected = model.Transform(data, options).Evaluate();
         var scored = classifier.Transform(data, options);
-        var actual = ml.MulticlassClassification.Evaluate(scored);
+        var actual = scored.Evaluate();
 
         Assert.AreEqual(data.Count, scored.Count);
         Assert.AreEqual(expected.MicroAccuracy, actual.MicroAccuracy, "same predictions");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using Microsoft.ML.CamLoss.Training;

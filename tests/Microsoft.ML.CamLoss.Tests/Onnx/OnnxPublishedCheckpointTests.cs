@@ -1,8 +1,9 @@
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 
@@ -28,11 +29,10 @@ public sealed class OnnxPublishedCheckpointTests
         var reference = Expected.Get($"resnet{depth}");
         var checkpoint = SharedData.Require($"pretrained/cifar10-resnet/{reference.GetProperty("file").GetString()}");
         var root = SharedData.Require("cifar10-jpeg/test");
-        var ml = new CamLossContext(seed: 0);
-        var data = ml.Data.LoadImageFolder(root);
-        var preprocessing = ml.Transforms.LoadImages().Append(ml.Transforms.NormalizeImageNet()).Pipeline;
+        var data = ImageFolder.Load(root);
+        var preprocessing = new ImagePipeline().NormalizeImageNet();
         byte[] onnx;
-        using (var model = ml.Model.LoadPyTorchCheckpoint(checkpoint, architecture, data.Classes, preprocessing, [3, 32, 32]))
+        using (var model = ImageClassificationModel.FromPyTorchCheckpoint(checkpoint, architecture, data.Classes, preprocessing, [3, 32, 32]))
         {
             onnx = OnnxExport.ToBytes(model);
         }

@@ -18,7 +18,7 @@ public sealed class AtomicFileTests
     [TestMethod]
     public void Write_FailingHalfway_LeavesTheOldFileAndNoTemporaryFile()
     {
-        var path = Path.Combine(_folder, "model.camloss");
+        var path = Path.Combine(_folder, "model.camloss-ckpt");
         File.WriteAllText(path, "old");
         Assert.ThrowsExactly<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
         {
@@ -33,10 +33,10 @@ public sealed class AtomicFileTests
     [TestMethod]
     public void Write_OrphansOfAKilledWrite_DeletedOnceAnHourOld_YoungOnesKept()
     {
-        var path = Path.Combine(_folder, "model.camloss");
-        var orphan = Path.Combine(_folder, ".model.camloss.0123456789abcdef0123456789abcdef.tmp");
-        var young = Path.Combine(_folder, ".model.camloss.fedcba9876543210fedcba9876543210.tmp");
-        var otherTarget = Path.Combine(_folder, ".other.camloss.0123456789abcdef0123456789abcdef.tmp");
+        var path = Path.Combine(_folder, "model.camloss-ckpt");
+        var orphan = Path.Combine(_folder, ".model.camloss-ckpt.0123456789abcdef0123456789abcdef.tmp");
+        var young = Path.Combine(_folder, ".model.camloss-ckpt.fedcba9876543210fedcba9876543210.tmp");
+        var otherTarget = Path.Combine(_folder, ".other.camloss-ckpt.0123456789abcdef0123456789abcdef.tmp");
         foreach (var file in new[] { orphan, young, otherTarget })
         {
             File.WriteAllText(file, "partial");

@@ -7,15 +7,16 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace Microsoft.ML.CamLoss.Tests.Serialization;
 
 /// <summary>
-/// Every kind of bad file given to the archive reader gets a <see cref="ModelFileException"/> naming
-/// the file and what to do: missing, empty, foreign, of the wrong kind, newer, corrupt or truncated.
+/// Every kind of bad file given to the archive reader as a training checkpoint (the file <c>Resume</c> and
+/// <c>ImageClassificationModel.FromCheckpoint</c> read) gets a <see cref="ModelFileException"/> naming the file and what
+/// to do: missing, empty, foreign, of the wrong kind, newer, corrupt or truncated.
 /// </summary>
 public sealed partial class ModelArchiveTests
 {
     [TestMethod]
     public void Open_MissingFile_ThrowsSayingItDoesNotExist()
     {
-        var ex = AssertOpenFails(InFolder("missing.camloss"), ModelArchive.ModelKind, "the model file does not exist", "Check the path");
+        var ex = AssertOpenFails(InFolder("missing.camloss-ckpt"), ModelArchive.CheckpointKind, "the training checkpoint does not exist", "Check the path");
         Assert.IsInstanceOfType<FileNotFoundException>(ex.InnerException);
     }
 
@@ -28,47 +29,47 @@ public sealed partial class ModelArchiveTests
             ModelWeightsFile.Save(path, SampleTensors(seed: 8));
         }
 
-        AssertOpenFails(path, ModelArchive.ModelKind, "CamLoss weights-only file (no manifest, class names or preprocessing)", "used as pretrained weights", "cannot be loaded as a model");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "CamLoss weights-only file (no manifest, class names or preprocessing)", "used as pretrained weights", "training cannot be resumed from it");
     }
 
     [TestMethod]
     [DataRow("state_zip.pt")]
     [DataRow("state_legacy.pt")]
-    public void Open_PyTorchCheckpoint_ThrowsPointingToLoadPyTorchCheckpoint(string fixture)
+    public void Open_PyTorchCheckpoint_ThrowsPointingToThePyTorchCheckpointLoader(string fixture)
     {
         var path = InFolder(fixture);
         File.Copy(CheckpointFixtures.PathOf(fixture), path);
-        AssertOpenFails(path, ModelArchive.ModelKind,
-            "it is a PyTorch checkpoint, not a CamLoss model file", "CamLossContext.Model.LoadPyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
+        AssertOpenFails(path, ModelArchive.CheckpointKind,
+            "it is a PyTorch checkpoint, not a CamLoss training checkpoint", "PyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
     }
 
     [TestMethod]
-    public void Open_TextFile_ThrowsNotACamLossModelFile() =>
-        AssertOpenFails(Bytes("notes.txt", "hello, world"u8.ToArray()), ModelArchive.ModelKind, "it is not a CamLoss model file", "68656C6C6F2C2077");
+    public void Open_TextFile_ThrowsNotACamLossCheckpoint() =>
+        AssertOpenFails(Bytes("notes.txt", "hello, world"u8.ToArray()), ModelArchive.CheckpointKind, "it is not a CamLoss training checkpoint", "68656C6C6F2C2077");
 
     [TestMethod]
     public void Open_EmptyFile_ThrowsSayingItIsEmpty() =>
-        AssertOpenFails(Bytes("empty.camloss", []), ModelArchive.ModelKind, "it is empty (0 bytes)", "not a CamLoss model file");
+        AssertOpenFails(Bytes("empty.camloss-ckpt", []), ModelArchive.CheckpointKind, "it is empty (0 bytes)", "not a CamLoss training checkpoint");
 
     [TestMethod]
-    public void Open_ZipWithoutManifest_ThrowsNotACamLossModelFile()
+    public void Open_ZipWithoutManifest_ThrowsNotACamLossCheckpoint()
     {
         var path = Zip("other.zip", ("readme.txt", "hello"));
-        AssertOpenFails(path, ModelArchive.ModelKind, "a zip archive without manifest.json, so it is not a CamLoss model file");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "a zip archive without manifest.json, so it is not a CamLoss training checkpoint");
     }
 
     [TestMethod]
     public void Open_ArchiveWhoseManifestIsGone_ThrowsCorrupt()
     {
-        var path = WriteSample("nomanifest.camloss");
+        var path = WriteSample("nomanifest.camloss-ckpt", ModelArchive.CheckpointKind);
         Rewrite(path, zip => zip.GetEntry("manifest.json")!.Delete());
-        AssertOpenFails(path, ModelArchive.ModelKind, "it is corrupt: it holds CamLoss entries but no manifest.json", "copy it again or retrain");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is corrupt: it holds CamLoss entries but no manifest.json", "copy it again or retrain");
     }
 
     [TestMethod]
     public void Open_GarbageAfterZipSignature_ThrowsCorruptOrTruncated()
     {
-        var ex = AssertOpenFails(Bytes("garbage.camloss", [.. "PK\x03\x04"u8, .. RandomBytes(9, 300)]), ModelArchive.ModelKind, "is corrupt or truncated", "copy it again or retrain");
+        var ex = AssertOpenFails(Bytes("garbage.camloss-ckpt", [.. "PK\x03\x04"u8, .. RandomBytes(9, 300)]), ModelArchive.CheckpointKind, "is corrupt or truncated", "copy it again or retrain");
         Assert.IsNotNull(ex.InnerException);
     }
 
@@ -76,67 +77,61 @@ public sealed partial class ModelArchiveTests
     [DataRow("{not json", "not valid JSON")]
     [DataRow("[1, 2]", "not a JSON object")]
     [DataRow("{\"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no \"format\" string")]
-    [DataRow("{\"format\": \"camloss-model\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
-    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": \"1\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
-    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 0, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "format versions start at 1")]
-    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\"}", "no \"entries\" object")]
-    [DataRow("{\"format\": \"camloss-model\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {\"w\": {\"sha256\": \"ab\", \"bytes\": 2}}}", "entry 'w' lacks a valid \"sha256\"")]
+    [DataRow("{\"format\": \"camloss-checkpoint\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-checkpoint\", \"formatVersion\": \"1\", \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "no integer \"formatVersion\"")]
+    [DataRow("{\"format\": \"camloss-checkpoint\", \"formatVersion\": 0, \"libraryVersion\": \"0.1.0\", \"entries\": {}}", "format versions start at 1")]
+    [DataRow("{\"format\": \"camloss-checkpoint\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\"}", "no \"entries\" object")]
+    [DataRow("{\"format\": \"camloss-checkpoint\", \"formatVersion\": 1, \"libraryVersion\": \"0.1.0\", \"entries\": {\"w\": {\"sha256\": \"ab\", \"bytes\": 2}}}", "entry 'w' lacks a valid \"sha256\"")]
     public void Open_CorruptManifest_ThrowsSayingTheManifestIsCorrupt(string manifest, string detail)
     {
-        var path = Zip("manifest.camloss", ("manifest.json", manifest));
-        AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", detail, "copy it again or retrain");
+        var path = Zip("manifest.camloss-ckpt", ("manifest.json", manifest));
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "its manifest (manifest.json) is corrupt", detail, "copy it again or retrain");
     }
 
     [TestMethod]
-    public void Open_CheckpointAsModel_ThrowsSayingToResumeIt()
+    public void Open_OldModelFileAsCheckpoint_ThrowsSayingItIsNotACheckpoint()
     {
-        var path = WriteSample("epoch7.camloss", ModelArchive.CheckpointKind);
-        AssertOpenFails(path, ModelArchive.ModelKind, "it is a CamLoss training checkpoint, not a model file", "Resume training from it", "load the model file written at the end of training");
-    }
-
-    [TestMethod]
-    public void Open_ModelAsCheckpoint_ThrowsSayingToLoadItAsAModel()
-    {
-        var path = WriteSample("final.camloss");
-        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is a CamLoss model file, not a training checkpoint", "Load it as a model", "resume training from a checkpoint");
+        // A model file of earlier versions (format camloss-model) handed to Resume or FromCheckpoint.
+        var path = WriteSample("final-model", ModelArchive.ModelKind);
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is a CamLoss model file, not a training checkpoint", "resume training from a checkpoint");
     }
 
     [TestMethod]
     public void Open_CallerFieldEditedAfterWriting_ThrowsSayingItWasEdited()
     {
-        var path = WriteSample("edited.camloss");
+        var path = WriteSample("edited.camloss-ckpt", ModelArchive.CheckpointKind);
         ManifestEdit.Rewrite(path, manifest => manifest["architecture"] = "resnet50");
-        AssertOpenFails(path, ModelArchive.ModelKind, "its manifest (manifest.json) is corrupt", "do not match their SHA-256", "it was edited");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "its manifest (manifest.json) is corrupt", "do not match their SHA-256", "it was edited");
     }
 
     [TestMethod]
     public void Open_ManifestWithoutFieldsSha256_OpensAsFilesWrittenBeforeItDid()
     {
-        var path = WriteSample("older.camloss");
+        var path = WriteSample("older.camloss-ckpt", ModelArchive.CheckpointKind);
         ManifestEdit.Rewrite(path, manifest => manifest.Remove("fieldsSha256"));
-        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        using var reader = ModelArchive.Open(path, ModelArchive.CheckpointKind);
         Assert.AreEqual("resnet18", reader.Manifest["architecture"]!.GetValue<string>());
     }
 
     [TestMethod]
     public void Open_NewerFormatVersion_ThrowsAskingToUpdateTheLibrary()
     {
-        var path = WriteSample("future.camloss");
+        var path = WriteSample("future.camloss-ckpt", ModelArchive.CheckpointKind);
         ManifestEdit.Rewrite(path, manifest =>
         {
             manifest["formatVersion"] = 2;
             manifest["libraryVersion"] = "9.9.9";
         });
-        AssertOpenFails(path, ModelArchive.ModelKind,
+        AssertOpenFails(path, ModelArchive.CheckpointKind,
             "written by Microsoft.ML.CamLoss 9.9.9 in archive format version 2", "reads format versions up to 1", "Update Microsoft.ML.CamLoss");
     }
 
     [TestMethod]
     public void Open_EntryMissingFromTheZip_ThrowsEntryCorrupt()
     {
-        var path = WriteSample("missing-entry.camloss");
+        var path = WriteSample("missing-entry.camloss-ckpt", ModelArchive.CheckpointKind);
         Rewrite(path, zip => zip.GetEntry("weights.tensors")!.Delete());
-        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (missing from the archive)", "damaged after it was written", "copy it again or retrain");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "entry 'weights' is corrupt (missing from the archive)", "damaged after it was written", "copy it again or retrain");
     }
 
     [TestMethod]
@@ -145,7 +140,7 @@ public sealed partial class ModelArchiveTests
     [DataRow(-1)]
     public void Open_EntryChangedAfterWriting_ThrowsChecksumMismatch(int lengthChange)
     {
-        var path = WriteSample("changed.camloss");
+        var path = WriteSample("changed.camloss-ckpt", ModelArchive.CheckpointKind);
         Rewrite(path, zip =>
         {
             var entry = zip.GetEntry("weights.tensors")!;
@@ -163,27 +158,27 @@ public sealed partial class ModelArchiveTests
             replacement.Write(content.AsSpan(0, content.Length + Math.Min(lengthChange, 0)));
             replacement.Write(new byte[Math.Max(lengthChange, 0)]);
         });
-        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)", "the file was damaged after it was written; copy it again or retrain.");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "entry 'weights' is corrupt (checksum mismatch)", "the file was damaged after it was written; copy it again or retrain.");
     }
 
     [TestMethod]
     public void Open_OneByteOfStoredTensorDataFlipped_ThrowsChecksumMismatch()
     {
-        var path = WriteSample("flipped.camloss");
+        var path = WriteSample("flipped.camloss-ckpt", ModelArchive.CheckpointKind);
         var bytes = File.ReadAllBytes(path);
         var at = bytes.AsSpan().IndexOf("conv.weight"u8);
         Assert.AreEqual(-1, bytes.AsSpan(at + 1).IndexOf("conv.weight"u8), "the name appears once, inside the stored tensor entry");
         bytes[at] ^= 0x01;
         File.WriteAllBytes(path, bytes);
-        AssertOpenFails(path, ModelArchive.ModelKind, "entry 'weights' is corrupt (checksum mismatch)");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "entry 'weights' is corrupt (checksum mismatch)");
     }
 
     [TestMethod]
     public void Open_200RandomSingleByteCorruptions_LoadIdenticallyOrThrowModelFileException()
     {
-        var original = File.ReadAllBytes(WriteSample("original.camloss"));
-        var expected = Snapshot(InFolder("original.camloss"));
-        var path = InFolder("corrupted.camloss");
+        var original = File.ReadAllBytes(WriteSample("original.camloss-ckpt", ModelArchive.CheckpointKind));
+        var expected = Snapshot(InFolder("original.camloss-ckpt"), ModelArchive.CheckpointKind);
+        var path = InFolder("corrupted.camloss-ckpt");
         var random = new Random(20240611);
         var live = Tensor.TotalCount;
         var (loaded, refused) = (0, 0);
@@ -195,7 +190,7 @@ public sealed partial class ModelArchiveTests
             File.WriteAllBytes(path, bytes);
             try
             {
-                var actual = Snapshot(path);
+                var actual = Snapshot(path, ModelArchive.CheckpointKind);
                 Assert.AreEqual(expected, actual, $"byte {position} changed, yet the archive loaded with different content");
                 loaded++;
             }
@@ -218,12 +213,12 @@ public sealed partial class ModelArchiveTests
     [TestMethod]
     public void Open_TruncatedAt20Points_ThrowsModelFileException()
     {
-        var original = File.ReadAllBytes(WriteSample("whole.camloss"));
+        var original = File.ReadAllBytes(WriteSample("whole.camloss-ckpt", ModelArchive.CheckpointKind));
         for (var i = 0; i < 20; i++)
         {
             var length = original.Length * i / 20;
-            var path = Bytes($"truncated-{length}.camloss", original[..length]);
-            var ex = Assert.ThrowsExactly<ModelFileException>(() => ModelArchive.Open(path, ModelArchive.ModelKind).Dispose(), $"truncated to {length} bytes");
+            var path = Bytes($"truncated-{length}.camloss-ckpt", original[..length]);
+            var ex = Assert.ThrowsExactly<ModelFileException>(() => ModelArchive.Open(path, ModelArchive.CheckpointKind).Dispose(), $"truncated to {length} bytes");
             StringAssert.Contains(ex.Message, path);
             if (length >= 4)
             {
@@ -236,9 +231,9 @@ public sealed partial class ModelArchiveTests
     public void ModelFileException_Constructor_PrefixesThePath()
     {
         var inner = new InvalidDataException("bad");
-        var ex = new ModelFileException("/models/a.camloss", "it is broken. Fix it.", inner);
-        Assert.AreEqual("/models/a.camloss", ex.Path);
-        Assert.AreEqual("/models/a.camloss: it is broken. Fix it.", ex.Message);
+        var ex = new ModelFileException("/runs/a/checkpoint.camloss-ckpt", "it is broken. Fix it.", inner);
+        Assert.AreEqual("/runs/a/checkpoint.camloss-ckpt", ex.Path);
+        Assert.AreEqual("/runs/a/checkpoint.camloss-ckpt: it is broken. Fix it.", ex.Message);
         Assert.AreSame(inner, ex.InnerException);
     }
 }

@@ -286,9 +286,9 @@ public sealed partial class ModelArchiveTests
     }
 
     /// <summary>Everything an archive yields (manifest, entries, tensors as dtype, shape and bytes) as one string.</summary>
-    private static string Snapshot(string path)
+    private static string Snapshot(string path, string kind = ModelArchive.ModelKind)
     {
-        using var reader = ModelArchive.Open(path, ModelArchive.ModelKind);
+        using var reader = ModelArchive.Open(path, kind);
         var text = new StringBuilder(reader.Manifest.ToJsonString()).AppendLine();
         text.AppendLine(string.Join(",", reader.EntryNames));
         reader.ReadTensors("weights").UseThenDispose(tensors =>

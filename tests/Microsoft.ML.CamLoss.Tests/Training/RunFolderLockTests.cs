@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -103,12 +103,11 @@ public sealed class RunFolderLockTests
     [TestMethod]
     public void Fit_CheckpointDirectoryHeldByAnotherRun_RefusedBeforeWritingAnything()
     {
-        var ml = new CamLossContext(seed: 1);
-        var data = ml.Data.LoadImageFolder(Path.Combine(SharedData.Require("flowers12"), "test"));
-        var pipeline = ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.NormalizeImageNet()).Pipeline;
-        var trainer = ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
+        var data = ImageFolder.Load(Path.Combine(SharedData.Require("flowers12"), "test"));
+        var pipeline = new ImagePipeline().Resize(32, 32).NormalizeImageNet();
+        var trainer = new CamLossImageClassificationTrainer(new()
         {
-            Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 32, CheckpointDirectory = _folder,
+            Architecture = Architecture.ResNet8, Epochs = 1, BatchSize = 32, CheckpointDirectory = _folder, Seed = 1,
         });
 
         using var started = new ManualResetEventSlim();

@@ -1,6 +1,5 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Training;
@@ -12,7 +11,7 @@ namespace Microsoft.ML.CamLoss.Tests.Models.ImageNet;
 
 /// <summary>
 /// Trainers start from the ImageNet weights when told to, and by default for ResNet-18: the package's network,
-/// a new head, the weights' preprocessing in the model and its file; and say what to do when the start cannot be.
+/// a new head, the weights' preprocessing in the model and its checkpoint; and say what to do when the start cannot be.
 /// On data the tests make themselves (the 24×16 fixture JPEG in two classes).
 /// </summary>
 [TestClass]
@@ -33,10 +32,10 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_ResNet18WithNoWeightsNamed_StartsFromImageNetWithTheWeightsPreprocessing()
     {
-        var (ml, data) = Data();
+        var data = Data();
         using var reference = ImageNetWeights.ResNet18(numClasses: 2);
 
-        using var model = Trainer(ml, o => o.LearningRate = 0).Fit(data, Preprocessing(ml));   // lr 0: the weights stay as loaded
+        using var model = Trainer(o => o.LearningRate = 0).Fit(data, Preprocessing());   // lr 0: the weights stay as loaded
 
         Assert.AreEqual(Architecture.ResNet18Cntk, model.Architecture);
         Assert.IsFalse(model.Preprocessing.Transforms.Any(t => t is NormalizeTransform), model.Preprocessing.ToString());
@@ -49,18 +48,17 @@ public sealed class ImageNetStartTests
     }
 
     [TestMethod]
-    public void Save_ModelFromImageNet_LoadsWithTheSameMeanImageAndScores()
+    public void FromCheckpoint_ModelFromImageNet_LoadsWithTheSameMeanImageAndScores()
     {
-        var (ml, data) = Data();
-        var path = Path.Combine(_temp.Path, "imagenet.camloss");
+        var data = Data();
+        var run = Path.Combine(_temp.Path, "imagenet.run");
         float[] before;
-        using (var model = Trainer(ml, _ => { }).Fit(data, Preprocessing(ml)))
+        using (var model = Trainer(o => o.CheckpointDirectory = run).Fit(data, Preprocessing()))
         {
-            model.Save(path);
             before = model.CreatePredictionEngine().Predict(data[0].Image).Score;
         }
 
-        using var loaded = ml.Model.Load(path);
+        using var loaded = ImageClassificationModel.FromCheckpoint(run);
 
         Assert.AreEqual(Architecture.ResNet18Cntk, loaded.Architecture);
         var mean = loaded.Preprocessing.Transforms.OfType<MeanImageNormalizeTransform>().Single();
@@ -71,9 +69,9 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_PretrainedWeightsNone_TrainsTorchvisionResNet18FromScratch()
     {
-        var (ml, data) = Data();
+        var data = Data();
 
-        using var model = Trainer(ml, o => o.PretrainedWeights = PretrainedWeights.None).Fit(data, Preprocessing(ml));
+        using var model = Trainer(o => o.PretrainedWeights = PretrainedWeights.None).Fit(data, Preprocessing());
 
         Assert.AreEqual(Architecture.ResNet18, model.Architecture);
         Assert.IsInstanceOfType<NormalizeTransform>(model.Preprocessing.Transforms[^1]);
@@ -82,9 +80,9 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_ImageNetWithAPipelineThatDoesNotNormalise_AppendsTheWeightsPreprocessing()
     {
-        var (ml, data) = Data();
+        var data = Data();
 
-        using var model = Trainer(ml, o => o.PretrainedWeights = PretrainedWeights.ImageNet).Fit(data, ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Pipeline);
+        using var model = Trainer(o => o.PretrainedWeights = PretrainedWeights.ImageNet).Fit(data, new ImagePipeline().Resize(32, 32));
 
         Assert.AreSame(ImageNetWeights.ResNet18Preprocessing, model.Preprocessing.Transforms[^1]);
     }
@@ -92,10 +90,10 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_ImageNetWithOtherNormalisation_ThrowsSayingWhatToDo()
     {
-        var (ml, data) = Data();
-        var pipeline = ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.Normalize([0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f])).Pipeline;
+        var data = Data();
+        var pipeline = new ImagePipeline().Resize(32, 32).Normalize([0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]);
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, _ => { }).Fit(data, pipeline));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(_ => { }).Fit(data, pipeline));
 
         StringAssert.Contains(error.Message, "mean (0.5, 0.5, 0.5)");
         StringAssert.Contains(error.Message, "NormalizeImageNet()");
@@ -105,9 +103,9 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_ImageNetForResNet50_ThrowsNamingResNet18()
     {
-        var (ml, data) = Data();
+        var data = Data();
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => { o.Architecture = Architecture.ResNet50; o.PretrainedWeights = PretrainedWeights.ImageNet; }).Fit(data, Preprocessing(ml)));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => { o.Architecture = Architecture.ResNet50; o.PretrainedWeights = PretrainedWeights.ImageNet; }).Fit(data, Preprocessing()));
 
         StringAssert.Contains(error.Message, "ResNet18 only");
         StringAssert.Contains(error.Message, "Architecture is ResNet50");
@@ -116,9 +114,9 @@ public sealed class ImageNetStartTests
     [TestMethod]
     public void Fit_WeightsFileAndImageNet_ThrowsSayingSetOne()
     {
-        var (ml, data) = Data();
+        var data = Data();
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(ml, o => { o.PretrainedWeightsPath = "resnet18.pth"; o.PretrainedWeights = PretrainedWeights.ImageNet; }).Fit(data, Preprocessing(ml)));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Trainer(o => { o.PretrainedWeightsPath = "resnet18.pth"; o.PretrainedWeights = PretrainedWeights.ImageNet; }).Fit(data, Preprocessing()));
 
         StringAssert.Contains(error.Message, "'resnet18.pth'");
         StringAssert.Contains(error.Message, "set one");
@@ -223,26 +221,21 @@ public sealed class ImageNetStartTests
     {
         var pipeline = new ImagePipeline().Resize(256).CenterCrop(224).Append(ImageNetWeights.ResNet18Preprocessing);
 
-        var read = PreprocessingJson.Read(PreprocessingJson.Write(pipeline), "model.camloss");
+        var read = PreprocessingJson.Read(PreprocessingJson.Write(pipeline), "run/checkpoint");
 
         var mean = read.Transforms.OfType<MeanImageNormalizeTransform>().Single();
         Assert.IsTrue(mean.SameAs(ImageNetWeights.ResNet18Preprocessing), "mean image and std bit for bit");
         Assert.AreEqual((3, 224, 224), (mean.Channels, mean.Height, mean.Width));
     }
 
-    private (CamLossContext Ml, ImageDataset Data) Data()
-    {
-        var ml = new CamLossContext(seed: 5);
-        return (ml, ml.Data.LoadImageFolder(SyntheticTrees.ImageFolder(_temp, "pictures", 4, "cat", "dog")));
-    }
+    private ImageDataset Data() => ImageFolder.Load(SyntheticTrees.ImageFolder(_temp, "pictures", 4, "cat", "dog"));
 
-    private static ImagePipeline Preprocessing(CamLossContext ml) =>
-        ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(32, 32)).Append(ml.Transforms.HorizontalFlip()).Append(ml.Transforms.NormalizeImageNet()).Pipeline;
+    private static ImagePipeline Preprocessing() => new ImagePipeline().Resize(32, 32).HorizontalFlip().NormalizeImageNet();
 
-    private static CrossEntropyImageClassificationTrainer Trainer(CamLossContext ml, Action<CrossEntropyImageClassificationTrainer.Options> configure)
+    private static CrossEntropyImageClassificationTrainer Trainer(Action<CrossEntropyImageClassificationTrainer.Options> configure)
     {
-        var options = new CrossEntropyImageClassificationTrainer.Options { Architecture = Architecture.ResNet18, Epochs = 1, BatchSize = 4, LearningRate = 0.01, DataLoaderWorkers = 0 };
+        var options = new CrossEntropyImageClassificationTrainer.Options { Architecture = Architecture.ResNet18, Epochs = 1, BatchSize = 4, LearningRate = 0.01, DataLoaderWorkers = 0, Seed = 5 };
         configure(options);
-        return ml.MulticlassClassification.Trainers.CrossEntropy(options);
+        return new CrossEntropyImageClassificationTrainer(options);
     }
 }
