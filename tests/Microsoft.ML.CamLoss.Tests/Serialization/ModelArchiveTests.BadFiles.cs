@@ -35,12 +35,12 @@ public sealed partial class ModelArchiveTests
     [TestMethod]
     [DataRow("state_zip.pt")]
     [DataRow("state_legacy.pt")]
-    public void Open_PyTorchCheckpoint_ThrowsPointingToThePyTorchCheckpointLoader(string fixture)
+    public void Open_PyTorchCheckpoint_ThrowsPointingToFromPyTorchCheckpoint(string fixture)
     {
         var path = InFolder(fixture);
         File.Copy(CheckpointFixtures.PathOf(fixture), path);
         AssertOpenFails(path, ModelArchive.CheckpointKind,
-            "it is a PyTorch checkpoint, not a CamLoss training checkpoint", "PyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
+            "it is a PyTorch checkpoint, not a CamLoss training checkpoint", "ImageClassificationModel.FromPyTorchCheckpoint(path, architecture, classNames)", $"camloss evaluate --model {path} --arch ARCH");
     }
 
     [TestMethod]
@@ -89,11 +89,11 @@ public sealed partial class ModelArchiveTests
     }
 
     [TestMethod]
-    public void Open_OldModelFileAsCheckpoint_ThrowsSayingItIsNotACheckpoint()
+    public void Open_Version1ModelFileAsCheckpoint_ThrowsSayingToUseTheRunFoldersCheckpoint()
     {
-        // A model file of earlier versions (format camloss-model) handed to Resume or FromCheckpoint.
+        // A model file of version 1 (format camloss-model) handed to Resume or FromCheckpoint.
         var path = WriteSample("final-model", ModelArchive.ModelKind);
-        AssertOpenFails(path, ModelArchive.CheckpointKind, "it is a CamLoss model file, not a training checkpoint", "resume training from a checkpoint");
+        AssertOpenFails(path, ModelArchive.CheckpointKind, "a model file of version 1 of this library", "ImageClassificationModel.FromCheckpoint", "Use the run folder's checkpoint");
     }
 
     [TestMethod]

@@ -117,12 +117,12 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public void FromCheckpoint_PyTorchCheckpoint_ThrowsPointingToThePyTorchCheckpointLoader()
+    public void FromCheckpoint_PyTorchCheckpoint_ThrowsPointingToFromPyTorchCheckpoint()
     {
         var checkpoint = SharedData.Require("pretrained/cifar10-resnet/resnet20-12fca82f.th");
         var error = Assert.ThrowsExactly<ModelFileException>(() => ImageClassificationModel.FromCheckpoint(checkpoint));
         StringAssert.Contains(error.Message, "PyTorch checkpoint");
-        StringAssert.Contains(error.Message, "PyTorchCheckpoint(path, architecture, classNames)");
+        StringAssert.Contains(error.Message, "ImageClassificationModel.FromPyTorchCheckpoint(path, architecture, classNames)");
     }
 
     [TestMethod]
