@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.FewShot;
 using Microsoft.ML.CamLoss.Models;
@@ -110,6 +111,29 @@ public sealed class FewShotEvaluationTests
     }
 
     [TestMethod]
+    public void EvaluateFewShot_MLNetImageFolder_SameEpisodesAsTheCoreOnTheReloadedBackbone()
+    {
+        var folder = ColourImageFolder.Write(_temp!, "novel", classes: 5, perClass: 10);
+        var options = new FewShotOptions { Way = 3, Shots = [2], Queries = 4, Episodes = 12, FitEpochs = 50, Seed = 3 };
+
+        var expected = FewShotEvaluator.Evaluate(_model, ImageFolder.Load(folder), options);
+        var mlContext = new MLContext(seed: 1);
+        var actual = mlContext.MulticlassClassification.EvaluateFewShot(_runFolder, mlContext.Data.LoadImageFolder(folder), options);
+
+        CollectionAssert.AreEqual(expected.Classes.ToList(), actual.Classes.ToList());
+        CollectionAssert.AreEqual(expected[2].EpisodeAccuracies.ToList(), actual[2].EpisodeAccuracies.ToList(), "the same images, classes and seed: the same episodes");
+    }
+
+    [TestMethod]
+    public void EvaluateFewShot_NoImagePathColumn_NamesTheColumn()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var data = mlContext.Data.LoadFromEnumerable([new LabelOnly { Label = "a" }]);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => mlContext.MulticlassClassification.EvaluateFewShot(_runFolder, data));
+        Assert.Contains("no text column 'ImagePath'", error.Message);
+    }
+
+    [TestMethod]
     public void Evaluate_TooFewNovelClassesOrImages_OneClearError()
     {
         var novel = _split.Select(_all, FewShotClassPart.Novel);
@@ -127,4 +151,9 @@ public sealed class FewShotEvaluationTests
         {
             Way = 3, Shots = [1, 2], Queries = 4, Episodes = 12, EpisodesPerBatch = episodesPerBatch, FitEpochs = 50, Seed = seed,
         });
+
+    private sealed class LabelOnly
+    {
+        public string Label { get; set; } = string.Empty;
+    }
 }
