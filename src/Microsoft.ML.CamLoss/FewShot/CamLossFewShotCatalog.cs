@@ -33,8 +33,8 @@ public static class CamLossFewShotCatalog
     /// <param name="imagePathColumnName">The image-path column; default <c>ImagePath</c> (what the image loaders give).</param>
     /// <param name="progress">Receives one report when the features are extracted and one per batch of episodes.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
+    /// <remarks>A missing or damaged checkpoint throws what <see cref="ImageClassificationModel.FromCheckpoint"/> throws.</remarks>
     /// <exception cref="ArgumentException">A column is missing or of another type (the message names it), or the data has too few classes or images for the episodes.</exception>
-    /// <exception cref="Microsoft.ML.CamLoss.Serialization.ModelFileException">The checkpoint is missing or damaged.</exception>
     public static FewShotEvaluation EvaluateFewShot(
         this MulticlassClassificationCatalog catalog, string backbone, IDataView novel, FewShotOptions? options = null, string labelColumnName = "Label",
         string imagePathColumnName = "ImagePath", IProgress<FewShotProgress>? progress = null, CancellationToken cancellationToken = default)
