@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Accuracy;
@@ -9,8 +9,8 @@ namespace Microsoft.ML.CamLoss.Accuracy;
 /// <summary>One training run of a comparison: a name, a trainer, and the test accuracy it reached.</summary>
 internal static class Experiment
 {
-    /// <summary>Trains <paramref name="trainer"/> on <paramref name="train"/>, evaluates on <paramref name="test"/>, prints and returns test MicroAccuracy.</summary>
-    public static double Run(string name, CamLossContext ml, ImageTransformEstimator preprocessing, ImageClassificationTrainer trainer, ImageDataset train, ImageDataset test)
+    /// <summary>Trains <paramref name="trainer"/> on <paramref name="train"/> through <paramref name="preprocessing"/>, evaluates on <paramref name="test"/>, prints and returns test MicroAccuracy.</summary>
+    public static double Run(string name, ImagePipeline preprocessing, ImageClassificationTrainer trainer, ImageDataset train, ImageDataset test)
     {
         var clock = Stopwatch.StartNew();
         var progress = new SynchronousProgress(p =>
@@ -20,8 +20,8 @@ internal static class Experiment
                 Console.WriteLine($"  {name}: {p}");
             }
         });
-        using var model = preprocessing.Append(trainer).Fit(train, progress);
-        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
+        using var model = trainer.Fit(train, preprocessing, progress);
+        var metrics = model.Transform(test).Evaluate();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT {name}: test MicroAccuracy {metrics.MicroAccuracy:P2}, MacroAccuracy {metrics.MacroAccuracy:P2}, LogLoss {metrics.LogLoss:F4}, top-{metrics.TopKPredictionCount} {metrics.TopKAccuracy:P2}, {clock.Elapsed.TotalMinutes:F1} min"));
         return metrics.MicroAccuracy;

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.FewShot;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Accuracy;
@@ -13,7 +12,7 @@ namespace Microsoft.ML.CamLoss.Accuracy;
 /// CUB subset split by class 50 / 25 / 25 (seeded), a ResNet with a cosine classifier trained from scratch
 /// on every image of the 50 base classes with cross-entropy and with CAM-loss, then 600 episodes of each
 /// K on the 25 novel classes: mean ± 1.96·σ/√600, the same episodes for both models (so their paired
-/// difference is reported too). Models, split and results go to <c>artifacts/fewshot/</c>.
+/// difference is reported too). Run folders (checkpoints), split and results go to <c>artifacts/fewshot/</c>.
 /// </summary>
 internal static class FewShotComparison
 {
@@ -30,23 +29,24 @@ internal static class FewShotComparison
             $"cross-entropy vs CAM-loss c = 3 from the epoch after training accuracy passes 50 % (adaptive start); 5-way 1-shot and 5-shot, 15 queries, {episodes} episodes each (seed 1), " +
             $"a new cosine classifier per episode (100 passes, batch 4, SGD 0.01, momentum 0.9, dampening 0.9, wd 0.001); libtorch threads {threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
         Directory.CreateDirectory(outputFolder);
-        var ml = new CamLossContext(seed: 1);
         // Skipping, not stopping, on an unreadable image: one run here stopped on a JPEG that read back truncated once and
         // whole ever after (a shared machine); a skip is counted and printed at the end, so a run it touched can be told.
-        var all = ml.Data.LoadCub200(root, DataSplit.All, new ImageDatasetOptions { SkipInvalidImages = true });
-        var split = ml.FewShot.SplitClasses(all.Classes, baseClasses: 50, validationClasses: 25);
+        var all = Cub200.Load(root, DataSplit.All, new ImageDatasetOptions { SkipInvalidImages = true });
+        var split = FewShotClassSplit.Create(all.Classes, baseCount: 50, validationCount: 25, seed: 1);
         split.Save(Path.Combine(outputFolder, "cub" + FewShotClassSplit.FileExtension));
         var train = split.Select(all, FewShotClassPart.Base);
         var novel = split.Select(all, FewShotClassPart.Novel);
         Console.WriteLine($"base: {train.Count} images of {train.Classes.Count} classes; novel: {novel.Count} images of {novel.Classes.Count} classes");
-        var preprocessing = ml.Transforms.LoadImages()
-            .Append(ml.Transforms.ResizeImages(resize, resize))
-            .Append(ml.Transforms.RandomCrop(imageSize, imageSize))
-            .Append(ml.Transforms.HorizontalFlip())
-            .Append(ml.Transforms.NormalizeImageNet());
-        T Options<T>(T options)
+        var preprocessing = new ImagePipeline()
+            .Resize(resize, resize)
+            .RandomCrop(imageSize)
+            .HorizontalFlip()
+            .NormalizeImageNet();
+        T Options<T>(T options, string runFolder)
             where T : ImageClassificationTrainerOptions
         {
+            options.Seed = 1;
+            options.CheckpointDirectory = runFolder;
             options.Architecture = architecture;
             options.Epochs = epochs;
             options.BatchSize = 32;
@@ -58,10 +58,10 @@ internal static class FewShotComparison
             return options;
         }
 
-        var crossEntropy = Run("Baseline++ (cross-entropy)", Path.Combine(outputFolder, "cub-ce.camloss"), ml, preprocessing, train, novel, episodes,
-            () => ml.MulticlassClassification.Trainers.CrossEntropy(Options(new CrossEntropyImageClassificationTrainer.Options())));
-        var camLoss = Run("Baseline++ + CAM-loss", Path.Combine(outputFolder, "cub-camloss.camloss"), ml, preprocessing, train, novel, episodes,
-            () => ml.MulticlassClassification.Trainers.CamLoss(Options(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })));
+        var crossEntropy = Run("Baseline++ (cross-entropy)", Path.Combine(outputFolder, "cub-ce"), preprocessing, train, novel, episodes,
+            runFolder => new CrossEntropyImageClassificationTrainer(Options(new CrossEntropyImageClassificationTrainer.Options(), runFolder)));
+        var camLoss = Run("Baseline++ + CAM-loss", Path.Combine(outputFolder, "cub-camloss"), preprocessing, train, novel, episodes,
+            runFolder => new CamLossImageClassificationTrainer(Options(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true }, runFolder)));
 
         Console.WriteLine($"images skipped while reading: {all.SkipReport.Count}{(all.SkipReport.Count == 0 ? string.Empty : $": {string.Join("; ", all.SkipReport.Items)}")}");
         Console.WriteLine($"SUMMARY CUB subset few-shot, {architecture} {imageSize}px {epochs} epochs, 5-way, {episodes} episodes (mean ± 95% interval; paper: ResNet-18, 224 px, 400 epochs, 200 classes):");
@@ -73,36 +73,40 @@ internal static class FewShotComparison
         }
     }
 
-    /// <summary>Trains one Baseline++ (or loads it when its model file exists), then scores the novel episodes; prints and writes the results.</summary>
+    /// <summary>
+    /// Trains one Baseline++ with <paramref name="runFolder"/> as its checkpoint directory (or, when the folder holds a
+    /// checkpoint, resumes that run: a finished run returns its model at once), then scores the novel episodes; prints and
+    /// writes the results (<c>RUNFOLDER.fewshot.json</c>).
+    /// </summary>
     private static FewShotEvaluation Run(
-        string name, string modelPath, CamLossContext ml, ImageTransformEstimator preprocessing, ImageDataset train, ImageDataset novel, int episodes, Func<ImageClassificationTrainer> trainer)
+        string name, string runFolder, ImagePipeline preprocessing, ImageDataset train, ImageDataset novel, int episodes, Func<string, ImageClassificationTrainer> trainer)
     {
         var clock = Stopwatch.StartNew();
-        ImageClassificationModel model;
-        if (File.Exists(modelPath))
+        var progress = new Experiment.SynchronousProgress(p =>
         {
-            Console.WriteLine($"  {name}: using the model trained before, {modelPath} (delete it to train again)");
-            model = ml.Model.Load(modelPath);
+            if (p.IsEpochEnd)
+            {
+                Console.WriteLine($"  {name}: {p}");
+            }
+        });
+        var checkpoint = Path.Combine(runFolder, ImageClassificationTrainer.CheckpointFileName);
+        ImageClassificationModel model;
+        if (File.Exists(checkpoint))
+        {
+            Console.WriteLine($"  {name}: continuing the run in {runFolder} (a finished one is used as it is; delete the folder to train again)");
+            model = trainer(runFolder).Resume(checkpoint, train, preprocessing, progress);
         }
         else
         {
-            var progress = new Experiment.SynchronousProgress(p =>
-            {
-                if (p.IsEpochEnd)
-                {
-                    Console.WriteLine($"  {name}: {p}");
-                }
-            });
-            model = preprocessing.Append(trainer()).Fit(train, progress);
-            model.Save(modelPath);
-            Console.WriteLine($"  {name}: trained in {clock.Elapsed.TotalMinutes:F1} min, saved {modelPath}");
+            model = trainer(runFolder).Fit(train, preprocessing, progress);
+            Console.WriteLine($"  {name}: trained in {clock.Elapsed.TotalMinutes:F1} min, checkpoint {checkpoint}");
         }
 
         using (model)
         {
             clock.Restart();
-            var evaluation = ml.FewShot.Evaluate(model, novel, new FewShotOptions { Way = 5, Shots = [1, 5], Queries = 15, Episodes = episodes, Seed = 1 });
-            File.WriteAllText(Path.ChangeExtension(modelPath, ".fewshot.json"), evaluation.ToJson().ToJsonString());
+            var evaluation = FewShotEvaluator.Evaluate(model, novel, new FewShotOptions { Way = 5, Shots = [1, 5], Queries = 15, Episodes = episodes, Seed = 1 });
+            File.WriteAllText(runFolder + ".fewshot.json", evaluation.ToJson().ToJsonString());
             foreach (var result in evaluation.Results)
             {
                 Console.WriteLine($"RESULT {name}: {result}");

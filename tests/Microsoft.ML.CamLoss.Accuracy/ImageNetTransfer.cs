@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,12 +22,11 @@ internal static class ImageNetTransfer
     public static void LinearProbe(string cubRoot, string flowersRoot)
     {
         Console.WriteLine("Linear probe on frozen ImageNet features (Microsoft.ML.DnnImageFeaturizer.ResNet18, imported): resize 256 + centre crop 224 + mean image, 512-d pooled features, logistic regression (standardised features, full-batch Adam lr 0.01, 300 steps, L2 1e-3)");
-        var ml = new CamLossContext(seed: 1);
         var results = new List<string>();
         foreach (var (name, train, test) in new[]
         {
-            ("CUB subset (100 species)", ml.Data.LoadCub200(cubRoot, DataSplit.Train), ml.Data.LoadCub200(cubRoot, DataSplit.Test)),
-            ("flowers12", ml.Data.LoadImageFolder(Path.Combine(flowersRoot, "train")), ml.Data.LoadImageFolder(Path.Combine(flowersRoot, "test"))),
+            ("CUB subset (100 species)", Cub200.Load(cubRoot, DataSplit.Train), Cub200.Load(cubRoot, DataSplit.Test)),
+            ("flowers12", ImageFolder.Load(Path.Combine(flowersRoot, "train")), ImageFolder.Load(Path.Combine(flowersRoot, "test"))),
         })
         {
             var clock = Stopwatch.StartNew();
@@ -65,16 +63,16 @@ internal static class ImageNetTransfer
         var cam = new List<double>();
         for (var seed = seeds.First; seed <= seeds.Last; seed++)
         {
-            var ml = new CamLossContext(seed);
-            var (train, test) = Load(ml, dataset, root);
-            var preprocessing = ml.Transforms.LoadImages()
-                .Append(ml.Transforms.ResizeShorterSide(resize))
-                .Append(ml.Transforms.RandomCrop(imageSize, imageSize))
-                .Append(ml.Transforms.HorizontalFlip())
-                .Append(ml.Transforms.NormalizeImageNet());   // replaced by the ImageNet weights' own preprocessing
+            var (train, test) = Load(dataset, root);
+            var preprocessing = new ImagePipeline()
+                .Resize(resize)
+                .RandomCrop(imageSize)
+                .HorizontalFlip()
+                .NormalizeImageNet();   // replaced by the ImageNet weights' own preprocessing
             T Options<T>(T options)
                 where T : ImageClassificationTrainerOptions
             {
+                options.Seed = seed;
                 options.Architecture = Architecture.ResNet18;
                 options.PretrainedWeights = PretrainedWeights.ImageNet;
                 options.Epochs = epochs;
@@ -87,18 +85,18 @@ internal static class ImageNetTransfer
                 return options;
             }
 
-            ce.Add(Experiment.Run($"{dataset} seed {seed} cross-entropy", ml, preprocessing, ml.MulticlassClassification.Trainers.CrossEntropy(Options(new CrossEntropyImageClassificationTrainer.Options())), train, test));
-            cam.Add(Experiment.Run($"{dataset} seed {seed} CAM-loss", ml, preprocessing, ml.MulticlassClassification.Trainers.CamLoss(Options(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })), train, test));
+            ce.Add(Experiment.Run($"{dataset} seed {seed} cross-entropy", preprocessing, new CrossEntropyImageClassificationTrainer(Options(new CrossEntropyImageClassificationTrainer.Options())), train, test));
+            cam.Add(Experiment.Run($"{dataset} seed {seed} CAM-loss", preprocessing, new CamLossImageClassificationTrainer(Options(new CamLossImageClassificationTrainer.Options { AdaptiveStart = true })), train, test));
             Console.WriteLine($"SEEDS SO FAR {dataset}: cross-entropy [{string.Join(", ", ce.Select(Percent))}], CAM-loss [{string.Join(", ", cam.Select(Percent))}]");
         }
 
         Console.WriteLine($"SUMMARY {dataset} ImageNet ResNet-18 {imageSize}px {epochs} epochs, seeds {seeds.First}..{seeds.Last}: cross-entropy {Experiment.MeanStd(ce)}, CAM-loss {Experiment.MeanStd(cam)}; {PairedTest.Describe(ce, cam, "CAM-loss")}");
     }
 
-    private static (ImageDataset Train, ImageDataset Test) Load(CamLossContext ml, string dataset, string root) => dataset switch
+    private static (ImageDataset Train, ImageDataset Test) Load(string dataset, string root) => dataset switch
     {
-        "cub" => (ml.Data.LoadCub200(root, DataSplit.Train), ml.Data.LoadCub200(root, DataSplit.Test)),
-        _ => (ml.Data.LoadImageFolder(Path.Combine(root, "train")), ml.Data.LoadImageFolder(Path.Combine(root, "test"))),
+        "cub" => (Cub200.Load(root, DataSplit.Train), Cub200.Load(root, DataSplit.Test)),
+        _ => (ImageFolder.Load(Path.Combine(root, "train")), ImageFolder.Load(Path.Combine(root, "test"))),
     };
 
     private static string Percent(double value) => (100 * value).ToString("F2", CultureInfo.InvariantCulture);

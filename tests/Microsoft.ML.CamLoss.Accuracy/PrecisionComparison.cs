@@ -1,4 +1,3 @@
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Accuracy;
@@ -12,17 +11,16 @@ namespace Microsoft.ML.CamLoss.Accuracy;
 internal static class PrecisionComparison
 {
     /// <summary>Runs <paramref name="trainer"/> (<c>cam</c>: CAM-loss, <c>ce</c>: cross-entropy) of <paramref name="setup"/> in both precisions.</summary>
-    public static void Run(string title, int seeds, string trainer, Func<CamLossContext, TrainingPrecision, SeedRun> setup)
+    public static void Run(string title, int seeds, string trainer, Func<int, TrainingPrecision, SeedRun> setup)
     {
         var results = new Dictionary<TrainingPrecision, List<double>> { [TrainingPrecision.Fp32] = [], [TrainingPrecision.Bf16] = [] };
         for (var seed = 1; seed <= seeds; seed++)
         {
             foreach (var precision in results.Keys)
             {
-                var ml = new CamLossContext(seed);
-                var run = setup(ml, precision);
+                var run = setup(seed, precision);
                 var name = $"seed {seed} {trainer} {precision.ToString().ToLowerInvariant()}";
-                results[precision].Add(Experiment.Run(name, ml, run.Preprocessing, trainer == "ce" ? run.CrossEntropy() : run.CamLoss(), run.Train, run.Test));
+                results[precision].Add(Experiment.Run(name, run.Preprocessing, trainer == "ce" ? run.CrossEntropy() : run.CamLoss(), run.Train, run.Test));
             }
         }
 

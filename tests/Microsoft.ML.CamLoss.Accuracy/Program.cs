@@ -43,12 +43,12 @@ switch (args.FirstOrDefault())
     case "precision-flowers":
         PrecisionComparison.Run(
             $"flowers12 ResNet-56 (CIFAR-10 weights) {Arg(3, 64)}px {Arg(1, 15)} epochs, fp32 vs bf16", Arg(2, 3), args.ElementAtOrDefault(4) ?? "cam",
-            (ml, precision) => Comparisons.FlowersRun(ml, Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), Arg(1, 15), Arg(3, 64), precision));
+            (seed, precision) => Comparisons.FlowersRun(seed, Path.Combine(shared, "flowers12"), Path.Combine(shared, "pretrained/cifar10-resnet/resnet56-4bfd9763.th"), Arg(1, 15), Arg(3, 64), precision));
         break;
     case "precision-fashion":
         PrecisionComparison.Run(
             $"Fashion-MNIST ResNet-20 {Arg(3, 20000)} images {Arg(1, 3)} epochs, fp32 vs bf16", Arg(2, 3), args.ElementAtOrDefault(4) ?? "cam",
-            (ml, precision) => Comparisons.FashionMnistRun(ml, Arg(1, 3), Arg(3, 20000), precision));
+            (seed, precision) => Comparisons.FashionMnistRun(seed, Arg(1, 3), Arg(3, 20000), precision));
         break;
     case "imagenet-probe":
         ImageNetTransfer.LinearProbe(Path.Combine(shared, "cub200-subset/CUB_200_2011"), Path.Combine(shared, "flowers12"));

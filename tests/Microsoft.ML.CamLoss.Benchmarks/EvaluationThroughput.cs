@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 
 /// <summary>
 /// Evaluation through the public API: <c>model.Transform(data)</c> over cifar10-jpeg test images
 /// (../shared/data; skipped when absent) with the published CIFAR-10 ResNet-20 read by
-/// <c>LoadPyTorchCheckpoint</c>: decode, ImageNet normalisation, batches of 64 (the default),
+/// <c>ImageClassificationModel.FromPyTorchCheckpoint</c>: decode, ImageNet normalisation, batches of 64 (the default),
 /// forward, softmax, one prediction object per image. The PyTorch twin (Twins/eval_throughput.py)
 /// scores the same images with the same checkpoint: torchvision ImageFolder + DataLoader (PIL,
 /// same number of workers), batches of 64, forward, softmax to NumPy. Both count the whole pass,
@@ -31,12 +31,11 @@ internal static class EvaluationThroughput
             return;
         }
 
-        var ml = new CamLossContext(seed: 1);
-        var all = ml.Data.LoadImageFolder(root);
+        var all = ImageFolder.Load(root);
         var step = Math.Max(1, all.Count / images);
         var data = all.Subset(Enumerable.Range(0, all.Count).Where(i => i % step == 0).Take(images));
-        var preprocessing = ml.Transforms.LoadImages().Append(ml.Transforms.NormalizeImageNet()).Pipeline;
-        using var model = ml.Model.LoadPyTorchCheckpoint(checkpoint, Architecture.ResNet20, all.Classes, preprocessing, [3, 32, 32]);
+        var preprocessing = new ImagePipeline().NormalizeImageNet();
+        using var model = ImageClassificationModel.FromPyTorchCheckpoint(checkpoint, Architecture.ResNet20, all.Classes, preprocessing, [3, 32, 32]);
         var options = new ScoringOptions { BatchSize = 64 };
         model.Transform(data.Subset(Enumerable.Range(0, 256)), options);           // warm-up
 
@@ -48,7 +47,7 @@ internal static class EvaluationThroughput
             var start = Stopwatch.GetTimestamp();
             var scored = model.Transform(data, options);
             ours.Add(data.Count / Stopwatch.GetElapsedTime(start).TotalSeconds);
-            accuracy = ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;
+            accuracy = scored.Evaluate().MicroAccuracy;
 
             var twin = Twin.RunPython("eval_throughput.py", $"--root {root} --checkpoint {checkpoint} --threads {threads} --workers {workers} --batch 64 --images {images}");
             theirs.Add(twin.GetProperty("images_per_second").GetDouble());

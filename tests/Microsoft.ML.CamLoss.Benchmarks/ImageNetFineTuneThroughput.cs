@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,15 +33,14 @@ internal static class ImageNetFineTuneThroughput
             return;
         }
 
-        var ml = new CamLossContext(seed: 1);
-        var all = ml.Data.LoadCub200(root, DataSplit.Train);
+        var all = Cub200.Load(root, DataSplit.Train);
         var data = all.Subset(Enumerable.Range(0, Images).Select(i => i * all.Count / Images), "CUB subset, 512 training images");
         var list = Path.GetTempFileName();
         File.WriteAllLines(list, data.Select(s => $"{s.Label} {s.Image.Name}"));
         try
         {
-            var ours = Ours(ml, data, threads, TrainingPrecision.Fp32);
-            var oursDefault = Ours(ml, data, threads, TrainingPrecision.Auto);
+            var ours = Ours(data, threads, TrainingPrecision.Fp32);
+            var oursDefault = Ours(data, threads, TrainingPrecision.Auto);
             var check = FeatureCheck();
             var twin = Twin.RunPython("imagenet_finetune.py", $"--threads {threads} --models \"{models}\" --images \"{list}\" --classes {all.Classes.Count} --batch {Batch} --size {Size} --skip {SkippedSteps}");
             var theirs = twin.GetProperty("images_per_second").GetDouble();
@@ -60,7 +58,7 @@ internal static class ImageNetFineTuneThroughput
         }
     }
 
-    private static double Ours(CamLossContext ml, ImageDataset data, int threads, TrainingPrecision precision)
+    private static double Ours(ImageDataset data, int threads, TrainingPrecision precision)
     {
         var options = new CamLossImageClassificationTrainer.Options
         {
@@ -76,12 +74,13 @@ internal static class ImageNetFineTuneThroughput
             Threads = threads,
             ProgressInterval = 1,
             Precision = precision,
+            Seed = 1,
         };
-        var preprocessing = ml.Transforms.LoadImages()
-            .Append(ml.Transforms.ResizeShorterSide(Size * 8 / 7))
-            .Append(ml.Transforms.RandomCrop(Size, Size))
-            .Append(ml.Transforms.HorizontalFlip())
-            .Append(ml.Transforms.NormalizeImageNet());
+        var preprocessing = new ImagePipeline()
+            .Resize(Size * 8 / 7)
+            .RandomCrop(Size)
+            .HorizontalFlip()
+            .NormalizeImageNet();
         var times = new List<(int Step, TimeSpan Elapsed)>();
         var progress = new Recorder(p =>
         {
@@ -90,7 +89,7 @@ internal static class ImageNetFineTuneThroughput
                 times.Add((p.Step, p.Elapsed));
             }
         });
-        using var model = preprocessing.Append(ml.MulticlassClassification.Trainers.CamLoss(options)).Fit(data, progress);
+        using var model = new CamLossImageClassificationTrainer(options).Fit(data, preprocessing, progress);
         var (first, last) = (times.First(t => t.Step == SkippedSteps), times[^1]);
         var images = Math.Min(last.Step * Batch, data.Count) - (first.Step * Batch);
         return images / (last.Elapsed - first.Elapsed).TotalSeconds;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using Microsoft.ML.CamLoss.Training;
 
@@ -38,20 +37,16 @@ internal static class LeakCheck
 
     private static EpochMemory[] Ours(int threads, int images, int epochs)
     {
-        var ml = new CamLossContext(seed: 1);
-        var train = ml.Data.LoadFashionMnist(DataSplit.Train);
+        var train = Idx.LoadFashionMnist(DataSplit.Train);
         train = train.Subset(Enumerable.Range(0, images));
-        var pipeline = ml.Transforms.LoadImages()
-            .Append(ml.Transforms.RandomCrop(28, 28, padding: 2))
-            .Append(ml.Transforms.HorizontalFlip())
-            .Append(ml.Transforms.NormalizeImageNet())
-            .Append(ml.MulticlassClassification.Trainers.CamLoss(new CamLossImageClassificationTrainer.Options
-            {
-                Architecture = Architecture.ResNet8, Epochs = epochs, BatchSize = 128, LearningRate = 0.1, CamLossStartEpoch = 1,
-                Threads = threads, ProgressInterval = int.MaxValue,
-            }));
+        var preprocessing = new ImagePipeline().RandomCrop(28, padding: 2).HorizontalFlip().NormalizeImageNet();
+        var trainer = new CamLossImageClassificationTrainer(new CamLossImageClassificationTrainer.Options
+        {
+            Architecture = Architecture.ResNet8, Epochs = epochs, BatchSize = 128, LearningRate = 0.1, CamLossStartEpoch = 1,
+            Threads = threads, ProgressInterval = int.MaxValue, Seed = 1,
+        });
         var memory = new List<EpochMemory>();
-        using var model = pipeline.Fit(train, new EpochEndProgress(epoch =>
+        using var model = trainer.Fit(train, preprocessing, new EpochEndProgress(epoch =>
         {
             // At the two epochs compared, a full collection first, so that managed garbage not yet
             // collected (loading Fashion-MNIST leaves ~100 MB) is not mistaken for a leak; only there,

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.CamLoss.Pipelines;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.TrainingHost;
 
@@ -7,8 +7,8 @@ using Microsoft.ML.CamLoss.TrainingHost;
 //        TrainingHost mlnet-score <model.zip> <image folder> <output.json>   (see MLNetScoring)
 //        TrainingHost mlnet-train <image folder> <checkpoint dir> <scores.json> [--resume]   (see MLNetTraining)
 //        TrainingHost threads <image folder> <threads> <workers>   (one tiny epoch; prints "done" or the error's one line, exit 1)
-// Prints every log message on its own line (the test waits for "Checkpoint written") and the
-// final weights' file when it finishes.
+// Prints every log message on its own line (the test waits for "Checkpoint written") and "done" when it finishes;
+// the run's checkpoint in <checkpoint dir> is then its model (ImageClassificationModel.FromCheckpoint).
 if (args is ["mlnet-score", var modelPath, var imagesRoot, var outputPath])
 {
     return MLNetScoring.Run(modelPath, imagesRoot, outputPath);
@@ -23,14 +23,13 @@ if (args is ["threads", var imageFolder, var threads, var workers])
 {
     try
     {
-        var context = new CamLossContext(seed: 1);
-        var images = context.Data.LoadImageFolder(imageFolder);
-        var trainer = context.MulticlassClassification.Trainers.CrossEntropy(new CrossEntropyImageClassificationTrainer.Options
+        var images = ImageFolder.Load(imageFolder);
+        var trainer = new CrossEntropyImageClassificationTrainer(new CrossEntropyImageClassificationTrainer.Options
         {
-            Architecture = Microsoft.ML.CamLoss.Models.Architecture.ResNet8, Epochs = 1, BatchSize = 4,
+            Architecture = Microsoft.ML.CamLoss.Models.Architecture.ResNet8, Epochs = 1, BatchSize = 4, Seed = 1,
             Threads = int.Parse(threads, System.Globalization.CultureInfo.InvariantCulture), DataLoaderWorkers = int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture),
         });
-        using var trained = context.Transforms.LoadImages().Append(context.Transforms.ResizeImages(16, 16)).Append(trainer).Fit(images);
+        using var trained = trainer.Fit(images, new ImagePipeline().Resize(16, 16));
         Console.WriteLine("done");
         return 0;
     }
@@ -47,13 +46,11 @@ if (args.Length < 2)
     return 2;
 }
 
-var ml = new CamLossContext(logger: new ConsoleLogger());
 var precisionAt = Array.IndexOf(args, "--precision");
 var precision = precisionAt >= 0 && precisionAt + 1 < args.Length ? Enum.Parse<TrainingPrecision>(args[precisionAt + 1], ignoreCase: true) : ResumeScenario.DefaultPrecision;
-var pipeline = ResumeScenario.Pipeline(ml, args[1], precision);
-var data = ResumeScenario.Data(ml, args[0]);
-using var model = args.Contains("--resume") ? pipeline.Resume(args[1], data) : pipeline.Fit(data);
-model.Save(Path.Combine(args[1], "final.camloss"));
+var scenario = ResumeScenario.Trainer(args[1], precision, new ConsoleLogger());
+var data = ResumeScenario.Data(args[0]);
+using var model = args.Contains("--resume") ? scenario.Resume(args[1], data, ResumeScenario.Preprocessing) : scenario.Fit(data, ResumeScenario.Preprocessing);
 Console.WriteLine("done");
 return 0;
 

@@ -8,7 +8,6 @@ using Microsoft.ML.CamLoss.Cli.Training;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.FewShot;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Spectre.Console;
 using Microsoft.ML.CamLoss.Training;
 
@@ -20,7 +19,8 @@ namespace Microsoft.ML.CamLoss.Cli.Commands;
 /// trains a network with a cosine classifier on every image of the base classes (cross-entropy,
 /// CAM-loss or ICASC, with every <c>train</c> option), then evaluates its frozen backbone on N-way K-shot
 /// episodes of the novel classes: mean accuracy ± 1.96·σ/√episodes per K (<c>fewshot.json</c> in the run
-/// folder). With <c>--model</c> it only evaluates a model trained before, on the classes its split file names.
+/// folder). With <c>--model</c> it only evaluates the backbone of a run trained before (reloaded from its checkpoint with
+/// <see cref="ImageClassificationModel.FromCheckpoint"/>), on the classes its split file names.
 /// </summary>
 internal sealed class FewShotCommand : CliCommand
 {
@@ -44,9 +44,10 @@ internal sealed class FewShotCommand : CliCommand
         "--evaluate-on", "classes", "Which classes the episodes draw from (default novel; validation to choose settings without looking at the novel classes).");
 
     private readonly Option<string?> _model = CliOptions.Text(
-        "--model", "Evaluate this camloss model instead of training one; its classes come from --split-file (default: MODEL.split.json beside it).", "file", "-m");
+        "--model", "Evaluate the backbone of a run trained before instead of training one: its --output path, its run folder or its checkpoint; " +
+        "its classes come from --split-file (default: the OUTPUT.split.json that training wrote).", "path", "-m");
 
-    private readonly Option<string?> _splitFile = CliOptions.Text("--split-file", "The class split of --model (default: the model path with .split.json).", "file");
+    private readonly Option<string?> _splitFile = CliOptions.Text("--split-file", "The class split of --model (default: the --output path with .split.json, beside the run folder).", "file");
     private readonly Option<bool> _json = CliOptions.Flag(
         "--json", "With --model: write the results to stdout as JSON (accuracies as fractions, every episode's too), nothing else (training writes them to the run folder's fewshot.json).");
 
@@ -104,7 +105,7 @@ internal sealed class FewShotCommand : CliCommand
             split!.Save(splitPath);
             run.Console.WriteLine($"Class split ({split.BaseClasses.Count} base, {split.ValidationClasses.Count} validation, {split.NovelClasses.Count} novel): {splitPath}");
             episodes.Seed = run.Seed;
-            var evaluation = Evaluate(parse, context, run.Context, run.Model, split.Select(all!, Part(parse)), episodes, run.Console);
+            var evaluation = Evaluate(parse, context, run.Model, split.Select(all!, Part(parse)), episodes, run.Console);
             RunFolder.Write(Path.Combine(run.Folder.Folder, "fewshot.json"), evaluation.ToJson());
             var info = TrainingSession.ModelInfo(run, 0, null);
             info["split"] = splitPath;
@@ -123,7 +124,8 @@ internal sealed class FewShotCommand : CliCommand
             throw new CliException($"{training.Name} applies only when training; with --model, fewshot evaluates the model as it is", ExitCodes.Usage);
         }
 
-        var splitPath = Path.GetFullPath(parse.GetValue(_splitFile) ?? SplitPath(modelPath));
+        var runFolder = RunFolderOf(modelPath);
+        var splitPath = Path.GetFullPath(parse.GetValue(_splitFile) ?? SplitPath(Path.ChangeExtension(runFolder, null)));
         var split = ReadSplit(splitPath);
         if (parse.GetValue(_session.Threads) is { } threads)
         {
@@ -133,16 +135,15 @@ internal sealed class FewShotCommand : CliCommand
         var source = _session.OpenData(parse);
         var all = AllImages.Load(source, _session.LoaderOptions(parse));
         var seed = parse.GetValue(_session.Seed) ?? unchecked((int)(split.Seed ?? 0));
-        var ml = new CamLossContext(seed);
-        using var model = ml.Model.Load(modelPath);
+        using var model = ImageClassificationModel.FromCheckpoint(runFolder);
         episodes.Seed = seed;
-        Evaluate(parse, context, ml, model, split.Select(all, Part(parse)), episodes, Consoles.Create(context));
+        Evaluate(parse, context, model, split.Select(all, Part(parse)), episodes, Consoles.Create(context));
         return ExitCodes.Success;
     }
 
     /// <summary>Scores the episodes and prints the results (a table, or JSON with <c>--json</c>).</summary>
     private FewShotEvaluation Evaluate(
-        ParseResult parse, CliContext context, CamLossContext ml, ImageClassificationModel model, ImageDataset classes, FewShotOptions options, IAnsiConsole console)
+        ParseResult parse, CliContext context, ImageClassificationModel model, ImageDataset classes, FewShotOptions options, IAnsiConsole console)
     {
         var json = parse.GetValue(_json);
         if (!json)
@@ -152,7 +153,7 @@ internal sealed class FewShotCommand : CliCommand
         }
 
         var progress = json ? null : new Progress(console);
-        var evaluation = ml.FewShot.Evaluate(model, classes, options, progress, context.CancellationToken);
+        var evaluation = FewShotEvaluator.Evaluate(model, classes, options, progress, context.CancellationToken);
         if (json)
         {
             context.Stdout.WriteLine(evaluation.ToJson().ToJsonString(Indented));
@@ -203,6 +204,24 @@ internal sealed class FewShotCommand : CliCommand
         {
             throw new CliException($"class split '{path}' does not exist; fewshot writes it beside the model it trains (pass --split-file if it is elsewhere)");
         }
+    }
+
+    /// <summary>
+    /// The run folder <c>--model</c> names: the folder itself, the folder of a checkpoint file, or the run folder of the
+    /// <c>--output</c> path the run was trained with (<c>OUTPUT.run</c>).
+    /// </summary>
+    private static string RunFolderOf(string model)
+    {
+        var path = Path.GetFullPath(model);
+        var folder = Directory.Exists(path) ? path
+            : Path.GetFileName(path) == ImageClassificationTrainer.CheckpointFileName ? Path.GetDirectoryName(path)!
+            : new RunFolder(path, null).Folder;
+        if (!File.Exists(Path.Combine(folder, ImageClassificationTrainer.CheckpointFileName)))
+        {
+            throw new CliException($"--model '{model}': there is no training checkpoint at '{Path.Combine(folder, ImageClassificationTrainer.CheckpointFileName)}'; pass the --output path, the run folder or the checkpoint of a fewshot run");
+        }
+
+        return folder;
     }
 
     /// <summary>The split file beside a model: the model path with <c>.split.json</c> for its extension.</summary>

@@ -13,7 +13,7 @@ namespace Microsoft.ML.CamLoss.FewShot;
 /// </summary>
 public sealed class FewShotClassSplit
 {
-    /// <summary>The usual file name ending for a split written next to a model: <c>.split.json</c> (e.g. <c>birds.split.json</c> beside <c>birds.camloss</c>).</summary>
+    /// <summary>The usual file name ending for a split written next to a model: <c>.split.json</c> (e.g. <c>classes.split.json</c> in the run folder whose checkpoint holds the backbone).</summary>
     public const string FileExtension = ".split.json";
 
     private const string FormatName = "camloss-fewshot-split";

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Microsoft.ML.CamLoss.FewShot;
 
-/// <summary>What <see cref="FewShotCatalog.Evaluate"/> found: one <see cref="FewShotResult"/> per K, and the settings that fix the episodes.</summary>
+/// <summary>What <see cref="FewShotEvaluator.Evaluate"/> found: one <see cref="FewShotResult"/> per K, and the settings that fix the episodes.</summary>
 /// <param name="Results">One result per K, in the order of <see cref="FewShotOptions.Shots"/>.</param>
 /// <param name="Seed">The seed of the episodes and of the fits.</param>
 /// <param name="Scale">The scale of the episodes' cosine classifiers.</param>

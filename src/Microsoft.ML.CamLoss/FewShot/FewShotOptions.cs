@@ -24,8 +24,8 @@ public sealed class FewShotOptions
     /// <summary>Episodes per K; default 600.</summary>
     public int Episodes = 600;
 
-    /// <summary>Seed of the episodes and of each episode's classifier; default null: the context's seed (0 without one).</summary>
-    public int? Seed;
+    /// <summary>Seed of the episodes and of each episode's classifier; default 0.</summary>
+    public int Seed;
 
     /// <summary>
     /// Scale <c>s</c> of the episode's cosine classifier; default null: the model's own cosine scale

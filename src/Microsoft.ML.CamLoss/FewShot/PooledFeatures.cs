@@ -1,5 +1,4 @@
 using Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.ML.CamLoss.Training;

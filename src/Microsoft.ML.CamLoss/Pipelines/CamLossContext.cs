@@ -32,7 +32,6 @@ public sealed class CamLossContext
         Transforms = new TransformsCatalog();
         MulticlassClassification = new MulticlassClassificationCatalog(this);
         Model = new ModelOperationsCatalog();
-        FewShot = new FewShot.FewShotCatalog(this);
     }
 
     /// <summary>The seed, or null for none.</summary>
@@ -53,6 +52,4 @@ public sealed class CamLossContext
     /// <summary>Saving, loading and prediction engines.</summary>
     public ModelOperationsCatalog Model { get; }
 
-    /// <summary>Few-shot classification: class splits and N-way K-shot episodes on a trained backbone (Baseline++).</summary>
-    public FewShot.FewShotCatalog FewShot { get; }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using TorchSharp;
 using static TorchSharp.torch;
 using Microsoft.ML.CamLoss.Training;
@@ -9,39 +8,37 @@ using Microsoft.ML.CamLoss.Training;
 namespace Microsoft.ML.CamLoss.FewShot;
 
 /// <summary>
-/// Few-shot classification with a trained backbone (see <c>CamLossContext.FewShot</c>), as Baseline++
-/// (Chen et al., ICLR 2019) and the CAM-loss paper's Table 6 do it: split the classes
-/// (<see cref="SplitClasses"/>), train a network with a cosine head on the base classes
-/// (<c>CosineClassifierScale</c> in the trainer options, cross-entropy or CAM-loss), then
-/// <see cref="Evaluate"/> it on N-way K-shot episodes of the novel classes.
+/// Few-shot classification with a trained backbone, as Baseline++ (Chen et al., ICLR 2019) and the CAM-loss
+/// paper's Table 6 do it (METHOD.md §5). The protocol:
+/// <list type="number">
+/// <item>Split the data set's classes into base, validation and novel classes, seeded:
+/// <see cref="FewShotClassSplit.Create(IReadOnlyList{string}, int, int, ulong)"/> (save it with the run:
+/// <see cref="FewShotClassSplit.Save"/>).</item>
+/// <item>Train a network with a cosine classifier on every image of the base classes: any trainer with
+/// <see cref="ImageClassificationTrainerOptions.CosineClassifierScale"/> set (cross-entropy is Baseline++, CAM-loss
+/// is the paper's "+ CAM-loss"), with a <see cref="ImageClassificationTrainerOptions.CheckpointDirectory"/> so that
+/// <see cref="ImageClassificationModel.FromCheckpoint"/> gives the backbone back later.</item>
+/// <item><see cref="Evaluate"/> its frozen backbone on N-way K-shot episodes of the novel classes
+/// (<see cref="FewShotClassSplit.Select"/> with <see cref="FewShotClassPart.Novel"/>): defaults 5-way, K = 1 and 5,
+/// 15 queries, 600 episodes, seed 0 (<see cref="FewShotOptions"/>); the result per K is the mean query accuracy
+/// ± 1.96·σ/√episodes.</item>
+/// </list>
 /// </summary>
 /// <example><code>
-/// var ml = new CamLossContext(seed: 1);
-/// var all = ml.Data.LoadCub200("CUB_200_2011", DataSplit.All);
-/// var split = ml.FewShot.SplitClasses(all.Classes, baseClasses: 50, validationClasses: 25);   // the other 25 are novel
-/// split.Save("birds.split.json");
-/// using var model = ml.Transforms.LoadImages().Append(ml.Transforms.ResizeImages(84, 84)).Append(ml.Transforms.NormalizeImageNet())
-///     .Append(ml.MulticlassClassification.Trainers.CamLoss(new() { Architecture = Architecture.ResNet18, CosineClassifierScale = 10, AdaptiveStart = true }))
-///     .Fit(split.Select(all, FewShotClassPart.Base));
-/// var evaluation = ml.FewShot.Evaluate(model, split.Select(all, FewShotClassPart.Novel), new FewShotOptions { Way = 5, Shots = [1, 5], Episodes = 600 });
+/// var all = Cub200.Load("CUB_200_2011", DataSplit.All);
+/// var split = FewShotClassSplit.Create(all.Classes, baseCount: 50, validationCount: 25, seed: 1);   // the other 25 are novel
+/// split.Save("runs/birds/classes.split.json");
+/// var trainer = new CamLossImageClassificationTrainer(new()
+/// {
+///     Architecture = Architecture.ResNet18, CosineClassifierScale = 10, AdaptiveStart = true, Seed = 1, CheckpointDirectory = "runs/birds",
+/// });
+/// using var model = trainer.Fit(split.Select(all, FewShotClassPart.Base), new ImagePipeline().Resize(84, 84).NormalizeImageNet());
+/// var evaluation = FewShotEvaluator.Evaluate(model, split.Select(all, FewShotClassPart.Novel), new FewShotOptions { Seed = 1 });
 /// Console.WriteLine(evaluation[1]);   // 5-way 1-shot (15 queries, 600 episodes): mean ± 1.96·σ/√600
+/// // Later, from the run folder: FewShotEvaluator.Evaluate(ImageClassificationModel.FromCheckpoint("runs/birds"), novel, options)
 /// </code></example>
-public sealed class FewShotCatalog
+public static class FewShotEvaluator
 {
-    private readonly CamLossContext _context;
-
-    internal FewShotCatalog(CamLossContext context) => _context = context;
-
-    /// <summary>
-    /// Splits <paramref name="classes"/> into base, validation and novel classes, drawn from the context's
-    /// seed (0 without one): see <see cref="FewShotClassSplit.Create(IReadOnlyList{string}, int, int, ulong)"/>.
-    /// </summary>
-    /// <param name="classes">The data set's class names.</param>
-    /// <param name="baseClasses">Base classes (≥ 2).</param>
-    /// <param name="validationClasses">Validation classes (≥ 0); the rest are novel.</param>
-    public FewShotClassSplit SplitClasses(IReadOnlyList<string> classes, int baseClasses, int validationClasses) =>
-        FewShotClassSplit.Create(classes, baseClasses, validationClasses, unchecked((ulong)(_context.Seed ?? 0)));
-
     /// <summary>
     /// Evaluates <paramref name="model"/>'s frozen backbone on N-way K-shot episodes of
     /// <paramref name="novel"/> (normally <c>split.Select(data, FewShotClassPart.Novel)</c>: classes the
@@ -49,20 +46,20 @@ public sealed class FewShotCatalog
     /// (scoring preprocessing, evaluation mode); then, for each K in <see cref="FewShotOptions.Shots"/>,
     /// episodes are drawn (<see cref="EpisodeSampler"/>), a new cosine classifier is fitted on each episode's
     /// support features and its accuracy on the episode's queries recorded. Reproducible: the same model,
-    /// data, options and seed give the same episodes and, on the CPU, the same accuracies.
+    /// data and options (<see cref="FewShotOptions.Seed"/>) give the same episodes and, on the CPU, the same accuracies.
     /// </summary>
     /// <exception cref="ArgumentException">The novel data has fewer than N classes, or a class has fewer than K + Q
     /// images (the message names the classes and their counts), or no image could be read.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public FewShotEvaluation Evaluate(
+    public static FewShotEvaluation Evaluate(
         ImageClassificationModel model, ImageDataset novel, FewShotOptions? options = null, IProgress<FewShotProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(novel);
         options ??= new FewShotOptions();
         options.Validate();
-        var seed = unchecked((ulong)(options.Seed ?? _context.Seed ?? 0));
+        var seed = unchecked((ulong)options.Seed);
         var scale = options.Scale ?? model.Network.CosineScale ?? CosineClassifier.DefaultScale;
         foreach (var shot in options.Shots)
         {
