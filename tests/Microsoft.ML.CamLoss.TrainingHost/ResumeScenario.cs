@@ -10,7 +10,7 @@ namespace Microsoft.ML.CamLoss.TrainingHost;
 /// at 32×32 with random crops, flips, warm-up and cosine decay, so that every piece of state a resume
 /// must restore (weights, BN statistics, momentum, schedule position, α, data order, augmentation) matters.
 /// </summary>
-public static partial class ResumeScenario
+public static class ResumeScenario
 {
     /// <summary>Epochs of the run.</summary>
     public const int Epochs = 4;

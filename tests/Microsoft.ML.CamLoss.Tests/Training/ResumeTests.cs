@@ -191,16 +191,11 @@ public sealed class ResumeTests
     }
 
     /// <summary>The training host's run (<see cref="ResumeScenario"/>), checkpointing to <paramref name="directory"/>.</summary>
-    private static (ImageClassificationTrainer Trainer, ImagePipeline Preprocessing) Scenario(string directory, TrainingPrecision precision)
-    {
-        // MERGE: ResumeScenario (the training host, helper `programs`' files) still returns the look-alike's pipeline on this
-        // branch; once it is ported, this is (ResumeScenario.Trainer(directory, precision), ResumeScenario.Preprocessing).
-        var pipeline = ResumeScenario.Pipeline(new(), directory, precision);
-        return (pipeline.Trainer, pipeline.Preprocessing);
-    }
+    private static (ImageClassificationTrainer Trainer, ImagePipeline Preprocessing) Scenario(string directory, TrainingPrecision precision) =>
+        (ResumeScenario.Trainer(directory, precision), ResumeScenario.Preprocessing);
 
-    /// <summary>The training host's data (MERGE: <c>ResumeScenario.Data(flowers12)</c> once the host is ported).</summary>
-    private static ImageDataset ScenarioData(string flowers12) => ResumeScenario.Data(new(), flowers12);
+    /// <summary>The training host's data.</summary>
+    private static ImageDataset ScenarioData(string flowers12) => ResumeScenario.Data(flowers12);
 
     private static void AssertSameWeights(ImageClassificationModel expected, ImageClassificationModel actual)
     {
