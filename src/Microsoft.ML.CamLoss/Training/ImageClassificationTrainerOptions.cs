@@ -100,7 +100,7 @@ public partial class ImageClassificationTrainerOptions
     public EarlyStoppingOptions? EarlyStopping;
 
     /// <summary>
-    /// Seed of initialisation, data order, augmentation and dropout; default null: the context's seed.
+    /// Seed of initialisation, data order, augmentation and dropout; default null: a new seed each run (recorded in the checkpoint).
     /// On the CPU, two runs with the same seed, data, options and <see cref="Threads"/> end with
     /// identical weights, and so does a run stopped and resumed from its checkpoint. (On CUDA some
     /// libtorch kernels are not deterministic; TorchSharp offers no switch to forbid them.)
