@@ -21,7 +21,7 @@ public sealed class MLNetResumeTests
         var options = MLNetScenario.Options(directory, epochs: 3);
         using var cancel = new CancellationTokenSource();
         options.CancellationToken = cancel.Token;
-        options.Progress = new SynchronousProgress(p =>
+        options.Progress = new SynchronousProgress<TrainingProgress>(p =>
         {
             if (p.IsEpochEnd && p.Epoch == 0)
             {
@@ -79,11 +79,5 @@ public sealed class MLNetResumeTests
         var worst = straight.Zip(resumed, (x, y) => x.Zip(y, (u, v) => Math.Abs(u - v)).Max()).Max();
         Console.WriteLine($"worst |Δscore| killed+resumed vs uninterrupted {worst:E2}");
         Assert.AreEqual(0.0, worst, "on the CPU with one thread a resumed run ends with the same weights");
-    }
-
-    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }
