@@ -104,7 +104,7 @@ internal sealed class FewShotCommand : CliCommand
             split!.Save(splitPath);
             run.Console.WriteLine($"Class split ({split.BaseClasses.Count} base, {split.ValidationClasses.Count} validation, {split.NovelClasses.Count} novel): {splitPath}");
             episodes.Seed = run.Seed;
-            var evaluation = Evaluate(parse, context, run.Context, run.Model, split.Select(all!, Part(parse)), episodes, run.Console);
+            var evaluation = Evaluate(parse, context, new CamLossContext(run.Seed), run.Model, split.Select(all!, Part(parse)), episodes, run.Console);
             RunFolder.Write(Path.Combine(run.Folder.Folder, "fewshot.json"), evaluation.ToJson());
             var info = TrainingSession.ModelInfo(run, 0, null);
             info["split"] = splitPath;
