@@ -157,7 +157,7 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
-    public void Run_CorruptModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_CorruptModel_FailsWithOneLineNamingTheFile()
     {
         var model = Path.Combine(_directory, "corrupt.zip");
         File.WriteAllBytes(model, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 37))]);
@@ -165,7 +165,7 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
-    public void Run_TruncatedModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_TruncatedModel_FailsWithOneLineNamingTheFile()
     {
         var model = Path.Combine(_directory, "truncated.zip");
         File.WriteAllBytes(model, [(byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0]);
@@ -176,7 +176,7 @@ public sealed class CliErrorTests
     }
 
     [TestMethod]
-    public void Run_MissingModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_MissingModel_FailsWithOneLineNamingTheFile()
     {
         var model = Path.Combine(_directory, "missing.zip");
         CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "does not exist");

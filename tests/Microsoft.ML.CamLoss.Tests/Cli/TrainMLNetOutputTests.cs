@@ -73,7 +73,7 @@ public sealed class TrainMLNetOutputTests
     [DataRow("tiny-flowers.v2", "TinyFlowersV2")]
     [DataRow("2024 run", "Image2024Run")]
     [DataRow("ü", "Image")]
-    public void PascalName_ModelFileStem_IsACSharpIdentifier(string stem, string expected) =>
+    public void PascalName_ModelStem_IsACSharpIdentifier(string stem, string expected) =>
         Assert.AreEqual(expected, ConsumptionProject.PascalName(stem));
 
     [TestMethod]
