@@ -19,7 +19,7 @@ public static class CamlossApp
     public const string Name = "camloss";
 
     /// <summary>Runs <c>camloss</c> with <paramref name="args"/>, writing plain text (no live progress bars).</summary>
-    /// <param name="args">The arguments after the program name, e.g. <c>["evaluate", "--model", "m.camloss", "--data", "flowers", "--json"]</c>.</param>
+    /// <param name="args">The arguments after the program name, e.g. <c>["evaluate", "--model", "flowers.zip", "--data", "flowers", "--json"]</c>.</param>
     /// <param name="stdout">Receives results: tables, JSON, predictions, one line per training epoch.</param>
     /// <param name="stderr">Receives the error line, and log messages with <c>--verbose</c>.</param>
     /// <param name="cancellationToken">Stops the command; training writes a checkpoint and exits with <see cref="ExitCodes.Cancelled"/>.</param>

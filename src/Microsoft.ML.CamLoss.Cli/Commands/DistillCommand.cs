@@ -4,7 +4,6 @@ using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Cli.Training;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -18,7 +17,7 @@ internal sealed class DistillCommand : CliCommand
 
     private readonly Option<string> _teacher = new("--teacher")
     {
-        Description = "The teacher: a camloss model file, or a PyTorch checkpoint with --teacher-arch (not an ML.NET zip or ONNX file: distillation needs the teacher's network). It must know the data's classes.",
+        Description = "The teacher: the run folder of its training (or its checkpoint.camloss-ckpt), or a PyTorch checkpoint with --teacher-arch (not an ML.NET zip or ONNX file: distillation needs the teacher's network). It must know the data's classes.",
         HelpName = "model",
         Required = true,
     };
@@ -51,27 +50,29 @@ internal sealed class DistillCommand : CliCommand
         var kind = ModelSniffer.Detect(teacher);
         switch (kind)
         {
-            case ModelFileKind.Missing:
-                throw new CliException($"teacher file '{teacher}' does not exist");
-            case ModelFileKind.OnnxGraph or ModelFileKind.MLNetModel:
+            case ModelKind.Missing:
+                throw new CliException("teacher " + PathKinds.Describe(teacher, PathKinds.Of(teacher), ModelOptions.MissingHint(teacher, "--teacher", "takes a run folder or its checkpoint, or a PyTorch checkpoint with --teacher-arch")));
+            case ModelKind.OnnxGraph or ModelKind.MLNetModel:
                 throw new CliException(ModelOptions.WrongKind(teacher, kind, "a teacher's features and CAMs come from its network", "--teacher", "--teacher-arch"), ExitCodes.Usage);
-            case ModelFileKind.PyTorchCheckpoint when teacherArchitecture is null:
+            case ModelKind.PyTorchCheckpoint when teacherArchitecture is null:
                 throw new CliException($"teacher '{teacher}' is a PyTorch checkpoint, which does not record its architecture; pass --teacher-arch (e.g. --teacher-arch resnet56)", ExitCodes.Usage);
-            case ModelFileKind.Other when teacherArchitecture is null:
-                new CamLossContext(seed: 0).Model.Load(teacher).Dispose();   // a damaged or foreign file: the loader's account of what it is, before any training
+            case ModelKind.Other when teacherArchitecture is null:
+                ImageClassificationModel.FromCheckpoint(teacher).Dispose();   // a damaged or foreign file: the loader's account of what it is, before any training
                 break;
         }
 
+        // A run folder's teacher is its checkpoint.
+        var teacherPath = Path.GetFullPath(kind == ModelKind.RunFolder ? Path.Combine(teacher, ImageClassificationTrainer.CheckpointFileName) : teacher);
         var options = new CcmDistillationTrainer.Options
         {
-            TeacherPath = Path.GetFullPath(teacher),
+            TeacherPath = teacherPath,
             TeacherArchitecture = teacherArchitecture,
             Method = parse.GetValue(_mode) ?? Defaults.Method,
             Temperature = parse.GetValue(_temperature) ?? Defaults.Temperature,
             Beta = parse.GetValue(_beta) ?? Defaults.Beta,
             Gamma = parse.GetValue(_gamma),
         };
-        return _session.Run(parse, context, parse.GetValue(_studentArch)!.Value, options, ml => ml.MulticlassClassification.Trainers.CcmDistillation(options));
+        return _session.Run(parse, context, parse.GetValue(_studentArch)!.Value, options, () => new CcmDistillationTrainer(options));
     }
 
     private static Option<T> Required<T>(Option<T> option)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Reporting;
 using Microsoft.ML.CamLoss.Scoring;
 
@@ -21,7 +20,7 @@ internal sealed class EvaluateCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public EvaluateCommand()
-        : base("evaluate", "Score a model (a camloss model file, an ML.NET model zip through ML.NET, an exported ONNX file on ONNX Runtime, or a PyTorch checkpoint with --arch) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
+        : base("evaluate", "Score a model (the ML.NET model zip camloss train writes, through ML.NET; an exported ONNX file on ONNX Runtime; a training run folder or checkpoint; or a PyTorch checkpoint with --arch) on a data set: MicroAccuracy, MacroAccuracy, LogLoss, TopKAccuracy and the confusion matrix.")
     {
         _model.AddTo(Command);
         _data.AddTo(Command);
@@ -33,8 +32,7 @@ internal sealed class EvaluateCommand : CliCommand
     {
         var topK = AtLeastOne(parse.GetValue(_topK) ?? 5, "--top-k");
         var (source, data) = _data.LoadSplit(parse);
-        var ml = new CamLossContext(seed: 0);
-        using var model = _model.LoadForScoring(parse, ml, data.Classes, "--data");
+        using var model = _model.LoadForScoring(parse, data.Classes, "--data");
         context.CancellationToken.ThrowIfCancellationRequested();
         var localize = model.HasCam && LocalizationScoring.Applies(data, source.IsGrayscale);
         var scored = model.Transform(data, new ScoringOptions { BatchSize = AtLeastOne(parse.GetValue(_batchSize) ?? new ScoringOptions().BatchSize, "--batch-size"), IncludeCam = localize });

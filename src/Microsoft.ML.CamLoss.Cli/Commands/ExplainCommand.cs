@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
-using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
@@ -28,7 +27,7 @@ internal sealed class ExplainCommand : CliCommand
     {
         var count = AtLeastOne(parse.GetValue(_count) ?? 16, "--count");
         var (_, data) = _data.LoadSplit(parse);
-        using var model = _model.LoadForScoring(parse, new CamLossContext(seed: 0), data.Classes, "--data");
+        using var model = _model.LoadForScoring(parse, data.Classes, "--data");
         var output = Path.GetFullPath(parse.GetRequiredValue(_out));
         var gallery = model.WriteGallery(data, output, count, unchecked((ulong)(parse.GetValue(_seed) ?? 0)));
         context.Stdout.WriteLine($"Wrote a gallery of {gallery.Entries.Count} images to {output}");

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -25,7 +24,7 @@ internal sealed class ExportCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public ExportCommand()
-        : base("export", "Write a model (or a PyTorch checkpoint with --arch and --classes) as an ONNX graph that ONNX Runtime and ML.NET score: input Pixels [N, 3, H, W] in [0, 1], outputs Score, Logits, Cam, Caam.")
+        : base("export", "Write the model of a training run folder (or checkpoint, or a PyTorch checkpoint with --arch and --classes) as an ONNX graph that ONNX Runtime and ML.NET score: input Pixels [N, 3, H, W] in [0, 1], outputs Score, Logits, Cam, Caam.")
     {
         _model.AddTo(Command);
         Add(_onnx, _cam, _cams, _keepBatchNorm, _classes);
@@ -45,9 +44,7 @@ internal sealed class ExportCommand : CliCommand
         {
             throw new CliException($"--onnx '{path}' is a folder; give a file name (e.g. model.onnx)", ExitCodes.Usage);
         }
-
-        var ml = new CamLossContext(seed: 0);
-        using var model = _model.Load(parse, ml, PredictCommand.ClassNames(parse.GetValue(_classes)), "--classes", "export writes the network as a new ONNX graph");
+        using var model = _model.Load(parse, PredictCommand.ClassNames(parse.GetValue(_classes)), "--classes", "export writes the network as a new ONNX graph");
         var options = new OnnxExportOptions
         {
             Maps = cam == CamOutput.None ? OnnxMaps.None : OnnxMaps.CamAndCaam | (parse.GetValue(_cams) ? OnnxMaps.Cams : OnnxMaps.None),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Parsing;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -21,9 +20,12 @@ internal sealed class LossOptions
     /// <summary>The options of the losses (CAM-loss's, then ICASC's).</summary>
     public IReadOnlyList<Option> Details => [.. _cam.All, .. _icasc.All];
 
-    /// <summary>The trainer's options (its own settings made from the command line) and how to make the trainer in a context.</summary>
+    /// <summary>
+    /// The trainer's options (its own settings made from the command line) and how to make the trainer from them, once the
+    /// session has filled in the shared settings (seed, logger, checkpoint directory …).
+    /// </summary>
     /// <exception cref="CliException">An option of another loss was given.</exception>
-    public (ImageClassificationTrainerOptions Options, Func<CamLossContext, ImageClassificationTrainer> Create) Trainer(ParseResult parse)
+    public (ImageClassificationTrainerOptions Options, Func<ImageClassificationTrainer> Create) Trainer(ParseResult parse)
     {
         var loss = parse.GetValue(_loss) ?? LossKind.CamLoss;
         CliCommand.RejectUnless(parse, loss == LossKind.CamLoss, _cam.All, "--loss camloss");
@@ -32,13 +34,13 @@ internal sealed class LossOptions
         {
             case LossKind.CamLoss:
                 var cam = _cam.Create(parse);
-                return (cam, ml => ml.MulticlassClassification.Trainers.CamLoss(cam));
+                return (cam, () => new CamLossImageClassificationTrainer(cam));
             case LossKind.Icasc:
                 var icasc = _icasc.Create(parse);
-                return (icasc, ml => ml.MulticlassClassification.Trainers.Icasc(icasc));
+                return (icasc, () => new IcascImageClassificationTrainer(icasc));
             default:
                 var ce = new CrossEntropyImageClassificationTrainer.Options();
-                return (ce, ml => ml.MulticlassClassification.Trainers.CrossEntropy(ce));
+                return (ce, () => new CrossEntropyImageClassificationTrainer(ce));
         }
     }
 }

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Cli.Explain;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
@@ -28,7 +27,7 @@ internal sealed class PredictCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public PredictCommand()
-        : base("predict", "Classify images with a model (a camloss model file, an ML.NET model zip, an exported ONNX file, or a PyTorch checkpoint with --arch): the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
+        : base("predict", "Classify images with a model (an ML.NET model zip, an exported ONNX file, a training run folder or checkpoint, or a PyTorch checkpoint with --arch): the top-k labels with their probabilities, and with --cam a PNG of the CAM over each image.")
     {
         _model.AddTo(Command);
         Command.Arguments.Add(_images);
@@ -50,9 +49,7 @@ internal sealed class PredictCommand : CliCommand
         {
             throw new CliException("image " + PathKinds.Describe(bad, badKind, "predict takes image files"));
         }
-
-        var ml = new CamLossContext(seed: 0);
-        using var model = _model.LoadForScoring(parse, ml, ClassNames(parse.GetValue(_classes)), "--classes");
+        using var model = _model.LoadForScoring(parse, ClassNames(parse.GetValue(_classes)), "--classes");
         var camFolder = parse.GetValue(_cam);
         if (camFolder is not null)
         {

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
@@ -39,7 +39,7 @@ internal sealed class PreprocessingOptions
     }
 
     /// <summary>The training preprocessing for <paramref name="architecture"/> (a grey-to-RGB step first for <paramref name="grayscale"/> data).</summary>
-    public ImageTransformEstimator Build(ParseResult parse, CamLossContext ml, Architecture architecture, bool grayscale)
+    public ImagePipeline Build(ParseResult parse, Architecture architecture, bool grayscale)
     {
         var size = parse.GetValue(_imageSize) ?? ArchitectureFamily.DefaultImageSize(architecture);
         if (size < 1)
@@ -48,42 +48,41 @@ internal sealed class PreprocessingOptions
         }
 
         var augment = !parse.GetValue(_noAugment);
-        var t = ml.Transforms;
-        var chain = t.LoadImages();
+        var chain = new ImagePipeline();
         if (grayscale)
         {
-            chain = chain.Append(t.GrayscaleToRgb());
+            chain = chain.GrayscaleToRgb();
         }
 
         if (ArchitectureFamily.IsCifar(architecture))
         {
-            chain = chain.Append(t.ResizeImages(size, size));
+            chain = chain.Resize(size, size);
             if (augment)
             {
-                chain = chain.Append(t.RandomCrop(size, size, padding: Math.Max(1, size / 8))).Append(t.HorizontalFlip());
+                chain = chain.RandomCrop(size, padding: Math.Max(1, size / 8)).HorizontalFlip();
             }
         }
         else
         {
             var resize = (int)Math.Round(size * 256.0 / 224.0);
-            chain = chain.Append(t.ResizeImages(resize, resize));
-            chain = augment ? chain.Append(t.RandomCrop(size, size)).Append(t.HorizontalFlip()) : chain.Append(t.CenterCrop(size, size));
+            chain = chain.Resize(resize, resize);
+            chain = augment ? chain.RandomCrop(size).HorizontalFlip() : chain.CenterCrop(size);
         }
 
-        chain = chain.Append(t.NormalizeImageNet());
+        chain = chain.NormalizeImageNet();
         if (parse.GetValue(_cutout) is { } cutout)
         {
-            chain = chain.Append(t.Cutout(cutout)); // after normalising, so the patch is the mean colour (as the Cutout paper)
+            chain = chain.Cutout(cutout); // after normalising, so the patch is the mean colour (as the Cutout paper)
         }
 
         if (parse.GetValue(_mixup) is { } mixup)
         {
-            chain = chain.Append(t.Mixup(mixup));
+            chain = chain.Mixup(mixup);
         }
 
         if (parse.GetValue(_cutmix) is { } cutmix)
         {
-            chain = chain.Append(t.CutMix(cutmix));
+            chain = chain.CutMix(cutmix);
         }
 
         return chain;

@@ -12,13 +12,13 @@ internal sealed class RunOptions(bool outputRequired = true)
 {
     private readonly Option<string> _output = new("--output", "-o")
     {
-        Description = "The model file to write (e.g. birds.camloss).",
+        Description = "The ML.NET model zip to write (e.g. birds.zip); the run folder beside it (birds.run/) keeps the checkpoint.",
         HelpName = "model",
         Required = outputRequired,
     };
 
     private readonly Option<string?> _runDir = CliOptions.Text(
-        "--run-dir", "The run folder: checkpoint, training.jsonl, run.json, evaluation.json, model.json (default: the --output path without its extension, plus .run).", "dir");
+        "--run-dir", "The run folder: checkpoint, training.jsonl, run.json, evaluation.json, model.json, consume/ (default: the --output path without its extension, plus .run).", "dir");
 
     private readonly Option<bool> _resume = CliOptions.Flag("--resume", "Continue the run whose checkpoint is in the run folder (after Ctrl+C or a crash); give the same options as the first time.");
     private readonly Option<bool> _overwrite = CliOptions.Flag("--overwrite", "Start a new run even if the run folder holds an earlier run's checkpoint (its files are deleted).");
@@ -32,9 +32,9 @@ internal sealed class RunOptions(bool outputRequired = true)
         command.Options.Add(_overwrite);
     }
 
-    /// <summary>The model path, as a full path.</summary>
+    /// <summary>The ML.NET model's path, as a full path.</summary>
     public string Output(ParseResult parse) =>
-        Path.GetFullPath(parse.GetValue(_output) ?? throw new CliException("--output is required to train: name the model file to write", ExitCodes.Usage));
+        Path.GetFullPath(parse.GetValue(_output) ?? throw new CliException("--output is required to train: name the ML.NET model zip to write (e.g. --output birds.zip)", ExitCodes.Usage));
 
     /// <summary>The run folder.</summary>
     public RunFolder Folder(ParseResult parse) => new(Output(parse), parse.GetValue(_runDir));

@@ -6,8 +6,9 @@ using Microsoft.ML.CamLoss.Models;
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 
 /// <summary>
-/// <c>camloss train</c>: a data set folder in, a model file out (with CAM-loss, cross-entropy or ICASC), plus in the run
-/// folder the same model for ML.NET (<see cref="Training.MLNetModelFile"/>) and the C# that consumes it (<see cref="Training.ConsumptionProject"/>).
+/// <c>camloss train</c>: a data set folder in (trained with CAM-loss, cross-entropy or ICASC), the ML.NET model zip out
+/// (<see cref="Training.MLNetModelZip"/>), and in the run folder the checkpoint (the network, for export, distillation and
+/// resuming) and the C# that consumes the zip (<see cref="Training.ConsumptionProject"/>).
 /// </summary>
 internal sealed class TrainCommand : CliCommand
 {
@@ -17,7 +18,7 @@ internal sealed class TrainCommand : CliCommand
 
     /// <summary>Creates the command and its options.</summary>
     public TrainCommand()
-        : base("train", "Train an image classifier on a data set folder and save it; the run folder keeps checkpoints, training.jsonl, the test metrics, the model for ML.NET (model.zip) and a console project that predicts with it (consume/). Ctrl+C stops with a checkpoint; --resume continues.")
+        : base("train", "Train an image classifier on a data set folder and save it as an ML.NET model zip (--output); the run folder beside it keeps the checkpoint (the network, for export and distill), training.jsonl, the test metrics and a console project that predicts with the zip (consume/). Ctrl+C stops with a checkpoint; --resume continues.")
     {
         Add(_arch, _losses.Loss);
         _session.AddTo(Command);

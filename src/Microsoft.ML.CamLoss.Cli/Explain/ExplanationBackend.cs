@@ -1,6 +1,5 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Reporting;
 
 namespace Microsoft.ML.CamLoss.Cli.Explain;

@@ -1,10 +1,11 @@
 using System.IO.Compression;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Models;
 
 /// <summary>
-/// Tells a camloss model file, an ML.NET model zip, an ONNX graph and a PyTorch checkpoint apart by their content (never
-/// by the file name's extension), so each command can load a model the way its kind needs, ask for <c>--arch</c> when it
+/// Tells a run folder, a training checkpoint, an ML.NET model zip, an ONNX graph and a PyTorch checkpoint apart by their
+/// content (never by the file name's extension), so each command can load a model the way its kind needs, ask for <c>--arch</c> when it
 /// is needed, and refuse a kind it cannot use with one line rather than fail inside a loader.
 /// </summary>
 internal static class ModelSniffer
@@ -13,11 +14,16 @@ internal static class ModelSniffer
     private static readonly byte[] LegacyTorchHead = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19];
 
     /// <summary>What <paramref name="path"/> is.</summary>
-    public static ModelFileKind Detect(string path)
+    public static ModelKind Detect(string path)
     {
+        if (Directory.Exists(path))
+        {
+            return File.Exists(Path.Combine(path, ImageClassificationTrainer.CheckpointFileName)) ? ModelKind.RunFolder : ModelKind.Missing;
+        }
+
         if (!File.Exists(path))
         {
-            return ModelFileKind.Missing;
+            return ModelKind.Missing;
         }
 
         var head = new byte[LegacyTorchHead.Length];
@@ -29,7 +35,7 @@ internal static class ModelSniffer
 
         if (read == head.Length && head.AsSpan().SequenceEqual(LegacyTorchHead))
         {
-            return ModelFileKind.PyTorchCheckpoint;
+            return ModelKind.PyTorchCheckpoint;
         }
 
         if (read >= 4 && head.AsSpan(0, 4).SequenceEqual("PK\x03\x04"u8))
@@ -37,7 +43,7 @@ internal static class ModelSniffer
             return ZipKind(path);
         }
 
-        return read >= 3 && IsOnnxHead(head) ? ModelFileKind.OnnxGraph : ModelFileKind.Other;
+        return read >= 3 && IsOnnxHead(head) ? ModelKind.OnnxGraph : ModelKind.Other;
     }
 
     /// <summary>
@@ -48,26 +54,26 @@ internal static class ModelSniffer
     private static bool IsOnnxHead(ReadOnlySpan<byte> head) =>
         head[0] == 0x08 && head[1] is > 0 and < 0x80 && head[2] is 0x12 or 0x1A or 0x22 or 0x28 or 0x32 or 0x3A or 0x42 or 0x72;
 
-    private static ModelFileKind ZipKind(string path)
+    private static ModelKind ZipKind(string path)
     {
         try
         {
             using var zip = ZipFile.OpenRead(path);
             if (zip.GetEntry("manifest.json") is not null)
             {
-                return ModelFileKind.CamLossArchive;
+                return ModelKind.TrainingCheckpoint;
             }
 
             if (zip.GetEntry("TransformerChain/Model.key") is not null)
             {
-                return ModelFileKind.MLNetModel;
+                return ModelKind.MLNetModel;
             }
 
-            return zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)) ? ModelFileKind.PyTorchCheckpoint : ModelFileKind.Other;
+            return zip.Entries.Any(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)) ? ModelKind.PyTorchCheckpoint : ModelKind.Other;
         }
         catch (InvalidDataException)
         {
-            return ModelFileKind.Other;
+            return ModelKind.Other;
         }
     }
 }

@@ -2,14 +2,13 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Models;
 
 /// <summary>
-/// What <c>predict</c>, <c>evaluate</c> and <c>explain</c> score with: a camloss model (or PyTorch checkpoint) on TorchSharp,
+/// What <c>predict</c>, <c>evaluate</c> and <c>explain</c> score with: a training checkpoint's model (or a PyTorch checkpoint's) on TorchSharp,
 /// an exported ONNX graph on ONNX Runtime, or an ML.NET model zip through ML.NET. All give the library's predictions,
 /// scored data and gallery.
 /// </summary>
@@ -34,7 +33,7 @@ internal sealed class ScoringModel : IDisposable
     /// <summary>What an image goes through before the network (for pictures of what it saw).</summary>
     public ImagePipeline Preprocessing => _model?.Preprocessing ?? _onnx?.Preprocessing ?? _mlnet!.Preprocessing;
 
-    /// <summary>True when scoring can give the predicted class's CAM (always for the model file; for a graph or zip, when it has the maps).</summary>
+    /// <summary>True when scoring can give the predicted class's CAM (always for a TorchSharp model; for a graph or zip, when it has the maps).</summary>
     public bool HasCam => _model is not null || (_onnx?.Maps ?? _mlnet!.Maps).HasFlag(OnnxMaps.Cam);
 
     /// <summary>Scores a data set (see <see cref="ImageClassificationModel.Transform"/>).</summary>

@@ -9,9 +9,10 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// The folder a training run writes to (the trainer's checkpoint directory): <c>checkpoint.camloss-ckpt</c>
 /// and <c>training.jsonl</c> from the library, and from the CLI <c>run.json</c> (command line and
 /// seed, written at the start so <c>--resume</c> can reuse the seed), <c>evaluation.json</c> (test
-/// metrics), <c>model.json</c> (facts about the model written), <c>model.zip</c> (the model for ML.NET)
-/// and <c>consume/</c> (a console project that predicts with it). Default: the model path without
-/// its extension plus <c>.run</c>.
+/// metrics), <c>model.json</c> (facts about the model written) and <c>consume/</c> (a console project
+/// that predicts with the ML.NET model <c>--output</c> names). The checkpoint describes its model, so
+/// the folder is what <c>export</c> and <c>distill --teacher</c> take. Default: the <c>--output</c> path
+/// without its extension plus <c>.run</c> (<c>flowers.zip</c>: <c>flowers.run/</c> beside it).
 /// </summary>
 internal sealed class RunFolder
 {
@@ -42,10 +43,7 @@ internal sealed class RunFolder
     /// <summary>Facts about the model written.</summary>
     public string ModelInfo => File("model.json");
 
-    /// <summary>The model as an ML.NET model file (<see cref="MLNetModelFile"/>).</summary>
-    public string MLNetModel => File("model.zip");
-
-    /// <summary>The console project that consumes <see cref="MLNetModel"/> (<see cref="ConsumptionProject"/>).</summary>
+    /// <summary>The console project that consumes the ML.NET model (<see cref="ConsumptionProject"/>).</summary>
     public string Consumption => File(ConsumptionProject.FolderName);
 
     /// <summary>
@@ -71,7 +69,7 @@ internal sealed class RunFolder
         }
 
         Directory.CreateDirectory(Folder);
-        foreach (var file in new[] { Checkpoint, Log, RunInfo, Evaluation, ModelInfo, MLNetModel })
+        foreach (var file in new[] { Checkpoint, Log, RunInfo, Evaluation, ModelInfo })
         {
             System.IO.File.Delete(file);
         }

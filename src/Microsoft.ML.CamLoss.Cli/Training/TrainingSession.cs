@@ -8,7 +8,6 @@ using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Training;
 using Spectre.Console;
 
@@ -18,7 +17,8 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// What <c>train</c> and <c>distill</c> share: the data, preprocessing, trainer and run-folder
 /// options, and the run itself. Trains (or resumes) with the run folder as the checkpoint
 /// directory, shows progress, stops cleanly on Ctrl+C (checkpoint written, exit code 130), saves
-/// the model, evaluates it on the test split when the data has one (<c>evaluation.json</c>) and
+/// the model as the ML.NET zip <c>--output</c> names (the run folder's checkpoint keeps the network for export,
+/// distillation and resuming), evaluates it on the test split when the data has one (<c>evaluation.json</c>) and
 /// writes <c>model.json</c>. <see cref="Train"/> alone serves commands that train on other images
 /// and score the model their own way (<c>fewshot</c>).
 /// </summary>
@@ -56,9 +56,9 @@ internal sealed class TrainingSession(bool outputRequired = true)
     /// <param name="context">Output streams and cancellation.</param>
     /// <param name="architecture">The network to train.</param>
     /// <param name="options">The trainer's options with its own settings made; the shared ones are filled in here.</param>
-    /// <param name="createTrainer">Makes the trainer in a context (seeded, with the logger).</param>
+    /// <param name="createTrainer">Makes the trainer from <paramref name="options"/> (called once the seed, logger and checkpoint directory are set in them).</param>
     /// <returns>The exit code.</returns>
-    public int Run(ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<CamLossContext, ImageClassificationTrainer> createTrainer)
+    public int Run(ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<ImageClassificationTrainer> createTrainer)
     {
         var run = Train(parse, context, architecture, options, createTrainer, LoadTrainCheckingTest, useValidationFolder: true);
         if (run is null)
@@ -84,12 +84,12 @@ internal sealed class TrainingSession(bool outputRequired = true)
             }
             else
             {
-                run.Console.WriteLine($"No test split in {run.Source.Root}: the model was not evaluated (camloss evaluate --model {run.Output} --data DIR scores it on other data).");
+                run.Console.WriteLine($"No test split in {run.Source.Root}: the model was not evaluated (camloss evaluate --model {run.ModelPath} --data DIR scores it on other data).");
             }
 
             SkipReporting.Write(run.Console, "training", run.TrainSkips, "the run folder's model.json");
             var info = ModelInfo(run, testCount, metrics);
-            WriteMLNetModel(run, info);
+            WriteConsumptionProject(run, info);
             RunFolder.Write(run.Folder.ModelInfo, info);
         }
 
@@ -98,18 +98,18 @@ internal sealed class TrainingSession(bool outputRequired = true)
 
     /// <summary>
     /// Trains (or, with <c>--resume</c>, continues) on the images <paramref name="loadTrain"/> picks, with the
-    /// run folder as checkpoint directory, shows progress and saves the model to <c>--output</c>.
+    /// run folder as checkpoint directory, shows progress and saves the ML.NET model to <c>--output</c>.
     /// </summary>
     /// <param name="parse">The command line.</param>
     /// <param name="context">Output streams and cancellation.</param>
     /// <param name="architecture">The network to train.</param>
     /// <param name="options">The trainer's options with its own settings made; the shared ones are filled in here.</param>
-    /// <param name="createTrainer">Makes the trainer in a context (seeded, with the logger).</param>
+    /// <param name="createTrainer">Makes the trainer from <paramref name="options"/> (called once the seed, logger and checkpoint directory are set in them).</param>
     /// <param name="loadTrain">The training images of the data set, given the loader options and the run's seed (called before the run folder is touched).</param>
     /// <param name="useValidationFolder">Validate on the data's <c>val/</c> folder when it has one (and no <c>--validation-fraction</c> is given).</param>
     /// <returns>The trained model and where it came from (dispose the model), or null when Ctrl+C stopped training (the message is written).</returns>
     public TrainedRun? Train(
-        ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<CamLossContext, ImageClassificationTrainer> createTrainer,
+        ParseResult parse, CliContext context, Architecture architecture, ImageClassificationTrainerOptions options, Func<ImageClassificationTrainer> createTrainer,
         Func<DataSource, ImageDatasetOptions, int, ImageDataset> loadTrain, bool useValidationFolder)
     {
         var resume = _run.Resume(parse);
@@ -143,9 +143,10 @@ internal sealed class TrainingSession(bool outputRequired = true)
             }
 
             options.CheckpointDirectory = folder.Folder;
-            var ml = new CamLossContext(seed, new TextWriterLogger(context.Stderr, context.Verbose ? LogLevel.Information : LogLevel.Warning));
-            var trainer = createTrainer(ml);
-            var pipeline = _preprocessing.Build(parse, ml, architecture, source.IsGrayscale).Append(trainer);
+            options.Seed = seed;
+            options.Logger = new TextWriterLogger(context.Stderr, context.Verbose ? LogLevel.Information : LogLevel.Warning);
+            var trainer = createTrainer();
+            var preprocessing = _preprocessing.Build(parse, architecture, source.IsGrayscale);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
             var console = Consoles.Create(context);
@@ -158,8 +159,8 @@ internal sealed class TrainingSession(bool outputRequired = true)
             try
             {
                 model = display.Run(progress => resume
-                    ? pipeline.Resume(folder.Checkpoint, train, progress, context.CancellationToken)
-                    : pipeline.Fit(train, progress, context.CancellationToken));
+                    ? trainer.Resume(folder.Checkpoint, train, preprocessing, progress, context.CancellationToken)
+                    : trainer.Fit(train, preprocessing, progress, context.CancellationToken));
             }
             catch (OperationCanceledException e) when (context.CancellationToken.IsCancellationRequested)
             {
@@ -168,9 +169,10 @@ internal sealed class TrainingSession(bool outputRequired = true)
                 return null;
             }
 
+            bool saved;
             try
             {
-                model.Save(output);
+                saved = SaveMLNetModel(model, output, train, folder, console);
             }
             catch
             {
@@ -179,8 +181,11 @@ internal sealed class TrainingSession(bool outputRequired = true)
             }
 
             var trained = train.Count - (train.SkipReport.Count - skippedWhenListed);
-            console.WriteLine($"Saved {output} ({model}{(trained < train.Count ? $"; trained on {trained} of the {train.Count} images, the rest unreadable" : string.Empty)})");
-            return new TrainedRun(model, ml, source, loaderOptions, trained, seed, folder, output, console, hold, train.SkipReport, MLNetModelFile.CommonSize(train));
+            var trainedOn = trained < train.Count ? $"; trained on {trained} of the {train.Count} images, the rest unreadable" : string.Empty;
+            console.WriteLine(saved
+                ? $"Saved {output} ({model}{trainedOn}): the ML.NET model (mlContext.Model.Load; input column {MLNetModelZip.ImageColumn}: the image's bytes)"
+                : $"The model is the run folder's checkpoint ({model}{trainedOn}): camloss evaluate, predict, explain and export take --model {folder.Folder}");
+            return new TrainedRun(model, source, loaderOptions, trained, seed, folder, output, saved, console, hold, train.SkipReport);
         }
         catch
         {
@@ -213,32 +218,42 @@ internal sealed class TrainingSession(bool outputRequired = true)
     }
 
     /// <summary>
-    /// Writes the model as an ML.NET model file and the console project that consumes it into the run folder, says where,
-    /// and records both in <paramref name="info"/> (<c>model.json</c>).
+    /// Writes <paramref name="model"/> as the ML.NET model <paramref name="output"/> (<see cref="MLNetModelZip"/>) and returns true;
+    /// false, having said why, when its preprocessing has no ML.NET form (the run folder's checkpoint is then the model).
     /// </summary>
-    private static void WriteMLNetModel(TrainedRun run, JsonObject info)
+    private static bool SaveMLNetModel(ImageClassificationModel model, string output, ImageDataset train, RunFolder folder, IAnsiConsole console)
     {
         try
         {
-            MLNetModelFile.Save(run.Model, run.Folder.MLNetModel, run.TrainImageSize);
+            MLNetModelZip.Save(model, output, MLNetModelZip.CommonSize(train));
+            return true;
         }
         catch (NotSupportedException e)
         {
-            run.Console.WriteLine($"No ML.NET model: {e.Message} (the model file and camloss export --onnx FILE serve it)");
+            File.Delete(output);   // an earlier run's model is not this run's
+            console.WriteLine($"No ML.NET model: {e.Message} (camloss export --model {folder.Folder} --onnx FILE writes the network as ONNX)");
+            return false;
+        }
+    }
+
+    /// <summary>Writes the console project that consumes the ML.NET model into the run folder, says where, and records it in <paramref name="info"/> (<c>model.json</c>).</summary>
+    private static void WriteConsumptionProject(TrainedRun run, JsonObject info)
+    {
+        if (!run.SavedMLNetModel)
+        {
             return;
         }
 
         var project = ConsumptionProject.Write(run.Folder.Consumption, run.Output);
-        run.Console.WriteLine($"ML.NET model: {run.Folder.MLNetModel} (mlContext.Model.Load; input column {MLNetModelFile.ImageColumn}: the image's bytes)");
         run.Console.WriteLine($"C# to consume it: {run.Folder.Consumption} (dotnet run --project {project} -- IMAGE)");
-        info["mlnetModel"] = run.Folder.MLNetModel;
         info["consumptionProject"] = project;
     }
 
     /// <summary>The facts <c>model.json</c> records about a trained model (<paramref name="metrics"/>: on the test split, when it was scored).</summary>
     public static JsonObject ModelInfo(TrainedRun run, int testCount, Microsoft.ML.Data.MulticlassClassificationMetrics? metrics) => new()
     {
-        ["model"] = run.Output,
+        ["model"] = run.ModelPath,
+        ["checkpoint"] = run.Folder.Checkpoint,
         ["architecture"] = run.Model.Architecture.ToString(),
         ["trainer"] = run.Model.TrainerName,
         ["classes"] = new JsonArray([.. run.Model.ClassNames.Select(c => JsonValue.Create(c))]),

@@ -26,11 +26,13 @@ public sealed class CliErrorPathTests
     [DataRow("evaluate --model {image} --data {trainonly}", ExitCodes.Failure, "has no test/ folder beside train/", "choose --split train")]
     [DataRow("evaluate --model {image} --data {trainonly} --split all", ExitCodes.Failure, "keeps train/ and test/ apart", "choose --split train or --split test")]
     [DataRow("evaluate --model {image} --data {dir} --format cifar", ExitCodes.Failure, "has no CIFAR binary files")]
-    [DataRow("distill --teacher {dir}/missing.camloss --student-arch resnet8 --data {trainonly} --output {dir}/s.camloss", ExitCodes.Failure, "teacher file '{dir}/missing.camloss' does not exist")]
-    [DataRow("distill --teacher {checkpoint} --student-arch resnet8 --data {trainonly} --output {dir}/s.camloss", ExitCodes.Usage, "does not record its architecture; pass --teacher-arch")]
-    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.camloss --resume --overwrite", ExitCodes.Usage, "--resume and --overwrite exclude each other")]
-    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.camloss --early-stopping-metric logloss", ExitCodes.Usage, "need --early-stopping PATIENCE")]
-    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.camloss --image-size 0", ExitCodes.Usage, "--image-size must be at least 1; got 0")]
+    [DataRow("distill --teacher {dir}/missing.run --student-arch resnet8 --data {trainonly} --output {dir}/s.zip", ExitCodes.Failure, "teacher '{dir}/missing.run' does not exist; --teacher takes a run folder or its checkpoint")]
+    [DataRow("distill --teacher {dir} --student-arch resnet8 --data {trainonly} --output {dir}/s.zip", ExitCodes.Failure, "teacher '{dir}' is a folder; it holds no training checkpoint (checkpoint.camloss-ckpt)")]
+    [DataRow("export --model {dir} --onnx {dir}/m.onnx", ExitCodes.Failure, "model '{dir}' is a folder; it holds no training checkpoint (checkpoint.camloss-ckpt); give --model the run folder")]
+    [DataRow("distill --teacher {checkpoint} --student-arch resnet8 --data {trainonly} --output {dir}/s.zip", ExitCodes.Usage, "does not record its architecture; pass --teacher-arch")]
+    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.zip --resume --overwrite", ExitCodes.Usage, "--resume and --overwrite exclude each other")]
+    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.zip --early-stopping-metric logloss", ExitCodes.Usage, "need --early-stopping PATIENCE")]
+    [DataRow("train --data {trainonly} --arch resnet8 --output {dir}/m.zip --image-size 0", ExitCodes.Usage, "--image-size must be at least 1; got 0")]
     public void Run_ErrorPath_OneLineAndNonZeroExit(string command, int exitCode, params string[] mentions)
     {
         using var temp = new TempFolder();
@@ -45,6 +47,6 @@ public sealed class CliErrorPathTests
         var run = CliRun.Of([.. command.Split(' ').Select(Fill)]);
 
         run.AssertOneLineError(exitCode, [.. mentions.Select(Fill)]);
-        Assert.IsFalse(File.Exists(Path.Combine(dir, "m.camloss")) || File.Exists(Path.Combine(dir, "s.camloss")), "nothing written");
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "m.zip")) || File.Exists(Path.Combine(dir, "s.zip")) || File.Exists(Path.Combine(dir, "m.onnx")), "nothing written");
     }
 }

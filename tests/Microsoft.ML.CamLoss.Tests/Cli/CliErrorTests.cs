@@ -26,7 +26,7 @@ public sealed class CliErrorTests
         var missing = Path.Combine(_directory, "no-such-data");
         var args = command switch
         {
-            "train" => new[] { command, "--data", missing, "--output", Path.Combine(_directory, "m.camloss") },
+            "train" => new[] { command, "--data", missing, "--output", Path.Combine(_directory, "m.zip") },
             "explain" => [command, "--data", missing, "--model", Image, "--out", _directory],
             _ => [command, "--data", missing, "--model", Image],
         };
@@ -43,7 +43,7 @@ public sealed class CliErrorTests
 
     [TestMethod]
     public void Run_UnknownPrecision_FailsListingThePrecisions() =>
-        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.camloss"), "--precision", "half")
+        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.zip"), "--precision", "half")
             .AssertOneLineError(ExitCodes.Usage, "unknown precision 'half'", "auto, fp32, bf16, fp16");
 
     [TestMethod]
@@ -53,7 +53,7 @@ public sealed class CliErrorTests
     [DataRow("--workers", "-1", "--workers must be ≥ 0; got -1")]
     [DataRow("--max-image-pixels", "0", "--max-image-pixels must be between 1 and 536870911; got 0")]
     public void Run_OptionOutOfRange_UsageErrorNamingTheFlag(string flag, string value, string expected) =>
-        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.camloss"), flag, value)
+        CliRun.Of("train", "--data", _directory, "--output", Path.Combine(_directory, "m.zip"), flag, value)
             .AssertOneLineError(ExitCodes.Usage, expected);
 
     [TestMethod]
@@ -62,7 +62,7 @@ public sealed class CliErrorTests
         using var temp = new Data.TempFolder();
         Data.SyntheticTrees.ImageFolder(temp, "flowers/train", 3, "daisy", "rose");
         Data.SyntheticTrees.ImageFolder(temp, "flowers/test", 2, "daisy", "rose", "tulip");
-        var run = CliRun.Of("train", "--data", Path.Combine(temp.Path, "flowers"), "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--output", Path.Combine(_directory, "m.camloss"));
+        var run = CliRun.Of("train", "--data", Path.Combine(temp.Path, "flowers"), "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--output", Path.Combine(_directory, "m.zip"));
         run.AssertOneLineError(ExitCodes.Failure, "has 1 class(es) the training split lacks ('tulip')", "remove them from the test split");
         Assert.DoesNotContain("Training", run.Stdout, "refused before training starts");
     }
@@ -72,7 +72,7 @@ public sealed class CliErrorTests
     {
         var loop = Path.Combine(_directory, "loop");
         File.CreateSymbolicLink(loop, loop);   // a link to itself
-        CliRun.Of("train", "--data", loop, "--output", Path.Combine(_directory, "m.camloss"))
+        CliRun.Of("train", "--data", loop, "--output", Path.Combine(_directory, "m.zip"))
             .AssertOneLineError(ExitCodes.Failure, $"data path '{loop}' is a symbolic link that reaches nothing (a loop or a missing target)");
         CliRun.Of("report", Image).AssertOneLineError(ExitCodes.Failure, $"run folder '{Path.GetFullPath(Image)}' is a file", "give the run folder of a training");
         CliRun.Of("predict", "--model", Image, _directory).AssertOneLineError(ExitCodes.Failure, $"image '{_directory}' is a folder; predict takes image files");
@@ -122,7 +122,7 @@ public sealed class CliErrorTests
         var broken = temp.Write("flowers/train/rose/broken.jpg", [.. Data.FixtureImages.Jpeg[..200]]);   // a truncated JPEG: found when decoded
         // 9 images in batches of 3: every image is decoded in the one epoch (with batches of 4 the epoch's last, odd image is
         // dropped, and one run in nine never met the broken one).
-        var output = Path.Combine(_directory, "m.camloss");
+        var output = Path.Combine(_directory, "m.zip");
         var run = CliRun.Of("train", "--data", root, "--arch", "resnet8", "--epochs", "1", "--image-size", "16", "--batch-size", "3", "--skip-invalid-images", "--output", output);
 
         Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Stderr);
@@ -149,36 +149,36 @@ public sealed class CliErrorTests
     {
         var args = command switch
         {
-            "train" => new[] { command, "--data", _directory, "--output", "m.camloss", "--arch", "resnet21" },
-            "distill" => [command, "--data", _directory, "--output", "m.camloss", "--teacher", Image, "--student-arch", "resnet21"],
+            "train" => new[] { command, "--data", _directory, "--output", "m.zip", "--arch", "resnet21" },
+            "distill" => [command, "--data", _directory, "--output", "m.zip", "--teacher", Image, "--student-arch", "resnet21"],
             _ => [command, "--data", _directory, "--model", Image, "--arch", "resnet21"],
         };
         CliRun.Of(args).AssertOneLineError(ExitCodes.Usage, $"camloss {command}:", "unknown architecture 'resnet21'", "resnet20", "wideresnet28x10");
     }
 
     [TestMethod]
-    public void Run_CorruptModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_CorruptModel_FailsWithOneLineNamingTheFile()
     {
-        var model = Path.Combine(_directory, "corrupt.camloss");
+        var model = Path.Combine(_directory, "corrupt.zip");
         File.WriteAllBytes(model, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 37))]);
-        CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "not a CamLoss model file");
+        CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "not a CamLoss");
     }
 
     [TestMethod]
-    public void Run_TruncatedModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_TruncatedModel_FailsWithOneLineNamingTheFile()
     {
-        var model = Path.Combine(_directory, "truncated.camloss");
+        var model = Path.Combine(_directory, "truncated.zip");
         File.WriteAllBytes(model, [(byte)'P', (byte)'K', 3, 4, 20, 0, 0, 0]);
         CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model);
-        var distill = CliRun.Of("distill", "--teacher", model, "--student-arch", "resnet8", "--data", _directory, "--output", Path.Combine(_directory, "student.camloss"));
+        var distill = CliRun.Of("distill", "--teacher", model, "--student-arch", "resnet8", "--data", _directory, "--output", Path.Combine(_directory, "student.zip"));
         distill.AssertOneLineError(ExitCodes.Failure, model);
         Assert.DoesNotContain("PyTorch checkpoint", distill.Stderr, "a truncated model is not called a PyTorch checkpoint");
     }
 
     [TestMethod]
-    public void Run_MissingModelFile_FailsWithOneLineNamingTheFile()
+    public void Run_MissingModel_FailsWithOneLineNamingTheFile()
     {
-        var model = Path.Combine(_directory, "missing.camloss");
+        var model = Path.Combine(_directory, "missing.zip");
         CliRun.Of("predict", "--model", model, Image).AssertOneLineError(ExitCodes.Failure, model, "does not exist");
     }
 
@@ -198,7 +198,7 @@ public sealed class CliErrorTests
 
     [TestMethod]
     public void Run_DeterministicFlag_IsAnUnknownOption() =>
-        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--deterministic")
+        CliRun.Of("train", "--data", _directory, "--output", "m.zip", "--deterministic")
             .AssertOneLineError(ExitCodes.Usage, "camloss train:", "--deterministic");
 
     [TestMethod]
@@ -211,11 +211,11 @@ public sealed class CliErrorTests
 
     [TestMethod]
     public void Run_BadNumber_FailsNamingTheOptionAndTheValue() =>
-        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--epochs", "ten").AssertOneLineError(ExitCodes.Usage, "--epochs", "'ten'");
+        CliRun.Of("train", "--data", _directory, "--output", "m.zip", "--epochs", "ten").AssertOneLineError(ExitCodes.Usage, "--epochs", "'ten'");
 
     [TestMethod]
     public void Run_LossOptionOfAnotherLoss_FailsNamingTheOption() =>
-        CliRun.Of("train", "--data", _directory, "--output", "m.camloss", "--loss", "ce", "--sigma", "0.5").AssertOneLineError(ExitCodes.Usage, "--sigma", "--loss icasc");
+        CliRun.Of("train", "--data", _directory, "--output", "m.zip", "--loss", "ce", "--sigma", "0.5").AssertOneLineError(ExitCodes.Usage, "--sigma", "--loss icasc");
 
     [TestMethod]
     public void Run_ReportOnAFolderThatIsNotARun_FailsNamingTheFolder() =>
@@ -225,14 +225,14 @@ public sealed class CliErrorTests
     public void Run_ResumeWithoutCheckpoint_FailsNamingTheCheckpoint()
     {
         var data = SharedData.Require("flowers12/test");
-        CliRun.Of("train", "--data", data, "--output", Path.Combine(_directory, "m.camloss"), "--resume")
+        CliRun.Of("train", "--data", data, "--output", Path.Combine(_directory, "m.zip"), "--resume")
             .AssertOneLineError(ExitCodes.Failure, "nothing to resume", Path.Combine(_directory, "m.run", "checkpoint.camloss-ckpt"));
     }
 
     [TestMethod]
     public void Run_VerboseError_AddsTheDetailsAfterTheLine()
     {
-        var model = Path.Combine(_directory, "corrupt.camloss");
+        var model = Path.Combine(_directory, "corrupt.zip");
         File.WriteAllText(model, "not a model");
         var run = CliRun.Of("predict", "--model", model, Image, "--verbose");
         Assert.AreEqual(ExitCodes.Failure, run.ExitCode);

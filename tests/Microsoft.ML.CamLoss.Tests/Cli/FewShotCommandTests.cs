@@ -25,7 +25,7 @@ public sealed class FewShotCommandTests
     {
         _temp = new TempFolder();
         _data = ColourImageFolder.Write(_temp, "colours", classes: 10, perClass: 10);
-        _model = Path.Combine(_temp.Path, "out", "colours.camloss");
+        _model = Path.Combine(_temp.Path, "out", "colours.zip");
         _trained = CliRun.Of(
             "fewshot", "--data", _data, "--arch", "resnet8", "--loss", "camloss", "--cam-start-epoch", "0", "--epochs", "1", "--batch-size", "8",
             "--image-size", "24", "--workers", "0", "--class-split", "4,1,5", "--way", "3", "--shot", "1,2", "--queries", "4", "--episodes", "10",
@@ -80,7 +80,7 @@ public sealed class FewShotCommandTests
     [TestMethod]
     public void Run_JsonWhileTraining_UsageError()
     {
-        CliRun.Of("fewshot", "--data", _data, "--output", "x.camloss", "--json").AssertOneLineError(ExitCodes.Usage, "--json applies only with --model");
+        CliRun.Of("fewshot", "--data", _data, "--output", "x.zip", "--json").AssertOneLineError(ExitCodes.Usage, "--json applies only with --model");
     }
 
     [TestMethod]
@@ -92,7 +92,7 @@ public sealed class FewShotCommandTests
     [TestMethod]
     public void Run_MoreWaysThanNovelClasses_OneLineBeforeTraining()
     {
-        var model = Path.Combine(_temp!.Path, "ways", "m.camloss");
+        var model = Path.Combine(_temp!.Path, "ways", "m.zip");
         CliRun.Of("fewshot", "--data", _data, "--class-split", "4,1,5", "--way", "6", "--seed", "1", "--output", model)
             .AssertOneLineError(ExitCodes.Failure, "6-way 1-shot episodes with 15 queries need at least 6 classes", "(novel classes) has 5");
         Assert.IsFalse(Directory.Exists(Path.GetDirectoryName(model)), "nothing was trained or written");
@@ -102,7 +102,7 @@ public sealed class FewShotCommandTests
     public void Run_ClassWithTooFewImages_NamesTheClassAndCounts()
     {
         var data = ColourImageFolder.Write(_temp!, "short", classes: 6, perClass: 20, shortClass: 2, shortCount: 7);
-        var model = Path.Combine(_temp!.Path, "short-out", "m.camloss");
+        var model = Path.Combine(_temp!.Path, "short-out", "m.zip");
         CliRun.Of("fewshot", "--data", data, "--class-split", "1,0,5", "--way", "2", "--shot", "5", "--queries", "5", "--seed", "1", "--output", model)
             .AssertOneLineError(ExitCodes.Usage, "base ≥ 2");
 
@@ -129,7 +129,7 @@ public sealed class FewShotCommandTests
     [TestMethod]
     public void Run_BadShotList_UsageError()
     {
-        CliRun.Of("fewshot", "--data", _data, "--shot", "1,five", "--output", "x.camloss")
+        CliRun.Of("fewshot", "--data", _data, "--shot", "1,five", "--output", "x.zip")
             .AssertOneLineError(ExitCodes.Usage, "--shot expects whole numbers separated by commas; got '1,five'");
     }
 }

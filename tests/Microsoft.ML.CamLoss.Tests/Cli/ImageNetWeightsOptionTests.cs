@@ -28,7 +28,7 @@ public sealed class ImageNetWeightsOptionTests
     public void Run_TrainResNet18_StartsAsWeightsSays(string? weights, string architecture)
     {
         var data = SyntheticTrees.ImageFolder(_temp, "pictures", 4, "cat", "dog");
-        var model = Path.Combine(_temp.Path, "m.camloss");
+        var model = Path.Combine(_temp.Path, "m.zip");
         string[] args = ["train", "--data", data, "--loss", "ce", "--epochs", "1", "--image-size", "32", "--batch-size", "4", "--workers", "0", "--seed", "1", "--output", model];
 
         CliRun.Of(weights is null ? args : [.. args, "--weights", weights]).AssertSucceeded();

@@ -4,7 +4,6 @@ using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Tests.MLNet;
 using Microsoft.ML.CamLoss.Training;
@@ -18,8 +17,9 @@ namespace Microsoft.ML.CamLoss.Tests.Cli;
 /// <summary>
 /// <c>evaluate</c>, <c>predict</c>, <c>explain</c>, <c>export</c> and <c>distill</c> with each kind of model file, told apart by
 /// content: an ML.NET model zip (the README's pipeline, <c>mlContext.Model.Save</c>), ONNX files from the export with and without
-/// maps, and the camloss model file; the kinds a command cannot use, and damaged or foreign files, end in one line.
-/// One ResNet-8 is fitted once (1 epoch on 3 × 4 PNGs of 24 × 24, seconds) and saved in every form.
+/// maps, and a training run folder and its checkpoint; the kinds a command cannot use, and damaged or foreign files, end in one line.
+/// One ResNet-8 is fitted once (1 epoch on 3 × 4 PNGs of 24 × 24, seconds) and saved in every form; <c>camloss train</c> trains
+/// another on the same images once for the run folder.
 /// </summary>
 [TestClass]
 public sealed class ModelKindsCommandTests
@@ -29,7 +29,8 @@ public sealed class ModelKindsCommandTests
     private static string _images = string.Empty;
     private static string _zip = string.Empty;
     private static string _zipWithoutMaps = string.Empty;
-    private static string _camloss = string.Empty;
+    private static string _runFolder = string.Empty;
+    private static string _checkpoint = string.Empty;
     private static string _onnx = string.Empty;
     private static string _onnxWithoutMaps = string.Empty;
     private static string _textZip = string.Empty;
@@ -52,7 +53,7 @@ public sealed class ModelKindsCommandTests
         _zip = SaveZip(ml, prepare, model, OnnxMaps.CamAndCaam, data, raw.Schema, "model.zip");
         _zipWithoutMaps = SaveZip(ml, prepare, model, OnnxMaps.None, data, raw.Schema, "model-without-maps.zip");
 
-        // The network saw ML.NET's 32 × 32 resize; the model file and the graphs record a resize of their own for the 24 × 24 images.
+        // The network saw ML.NET's 32 × 32 resize; the graphs record a resize of their own for the 24 × 24 images.
         var preprocessing = new ImagePipeline().Resize(32, 32);
         foreach (var step in model.Preprocessing.Transforms)
         {
@@ -60,8 +61,6 @@ public sealed class ModelKindsCommandTests
         }
 
         _model = new ImageClassificationModel(model.Network, model.Architecture, model.ClassNames, preprocessing, [3, 32, 32], model.TrainerName, model.History, null);
-        _camloss = Path.Combine(_temp.Path, "model.camloss");
-        new CamLossContext(seed: 0).Model.Save(_model, _camloss);
         _onnx = Path.Combine(_temp.Path, "model-graph.bin");   // no .onnx extension: the kind is read from the content
         OnnxExport.Save(_model, _onnx, new OnnxExportOptions { Maps = OnnxMaps.CamAndCaam });
         _onnxWithoutMaps = Path.Combine(_temp.Path, "model-without-maps.onnx");
@@ -70,6 +69,12 @@ public sealed class ModelKindsCommandTests
         var text = ml.Data.LoadFromEnumerable(new[] { new TextRow { Text = "a red flower" }, new TextRow { Text = "a dog" } });
         _textZip = Path.Combine(_temp.Path, "text.zip");
         ml.Model.Save(ml.Transforms.Text.FeaturizeText("Features", "Text").Fit(text), text.Schema, _textZip);
+
+        // A run folder, as camloss train leaves it (the checkpoint describes its model); 32 × 32 as the network above.
+        CliRun.Of("train", "--data", _images, "--arch", "resnet8", "--epochs", "1", "--image-size", "32", "--batch-size", "4", "--seed", "1", "--threads", "1", "--workers", "0",
+            "--output", Path.Combine(_temp.Path, "trained.zip")).AssertSucceeded();
+        _runFolder = Path.Combine(_temp.Path, "trained.run");
+        _checkpoint = Path.Combine(_runFolder, "checkpoint.camloss-ckpt");
     }
 
     [ClassCleanup]
@@ -82,12 +87,14 @@ public sealed class ModelKindsCommandTests
     [TestMethod]
     public void Detect_EachSavedForm_IsToldApartByContent()
     {
-        Assert.AreEqual(ModelFileKind.MLNetModel, ModelSniffer.Detect(_zip));
-        Assert.AreEqual(ModelFileKind.MLNetModel, ModelSniffer.Detect(_textZip), "an ML.NET zip, whoever fitted it; loading tells whether it is ours");
-        Assert.AreEqual(ModelFileKind.OnnxGraph, ModelSniffer.Detect(_onnx));
-        Assert.AreEqual(ModelFileKind.CamLossArchive, ModelSniffer.Detect(_camloss));
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(_zip));
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(_textZip), "an ML.NET zip, whoever fitted it; loading tells whether it is ours");
+        Assert.AreEqual(ModelKind.OnnxGraph, ModelSniffer.Detect(_onnx));
+        Assert.AreEqual(ModelKind.RunFolder, ModelSniffer.Detect(_runFolder));
+        Assert.AreEqual(ModelKind.TrainingCheckpoint, ModelSniffer.Detect(_checkpoint));
+        Assert.AreEqual(ModelKind.Missing, ModelSniffer.Detect(_images), "a folder without a checkpoint is no model");
         var renamed = _temp.Write("renamed.onnx", File.ReadAllBytes(_zip));
-        Assert.AreEqual(ModelFileKind.MLNetModel, ModelSniffer.Detect(renamed), "never by the extension");
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(renamed), "never by the extension");
     }
 
     /// <summary>The zip scored by the CLI gives what ML.NET's own Model.Load and Evaluate give for it: the same accuracy and log-loss (same transformers, same pixels).</summary>
@@ -123,10 +130,11 @@ public sealed class ModelKindsCommandTests
     [TestMethod]
     [DataRow("zip")]
     [DataRow("onnx")]
-    [DataRow("camloss")]
+    [DataRow("run folder")]
+    [DataRow("checkpoint")]
     public void Explain_EachKindWithMaps_WritesTheGallery(string kind)
     {
-        var model = kind switch { "zip" => _zip, "onnx" => _onnx, _ => _camloss };
+        var model = kind switch { "zip" => _zip, "onnx" => _onnx, "run folder" => _runFolder, _ => _checkpoint };
         using var output = new TempFolder();
         CliRun.Of("explain", "--model", model, "--data", _images, "--out", output.Path, "--count", "3").AssertSucceeded();
         var gallery = JsonNode.Parse(File.ReadAllText(Path.Combine(output.Path, "gallery.json")))!;
@@ -145,7 +153,7 @@ public sealed class ModelKindsCommandTests
     {
         using var graph = new OnnxImageClassifier(_onnx);
         using var data = new TempFolder();
-        var images = new CamLossContext(seed: 0).Data.LoadImageFolder(_images);
+        var images = ImageFolder.Load(_images);
         var expected = CamLoss.Explain.ExplanationGallery.Write(_model, images, data.Folder("network"), count: 6, seed: 2);
         var actual = CamLoss.Explain.ExplanationGallery.Write(graph, images, data.Folder("graph"), count: 6, seed: 2);
 
@@ -184,7 +192,7 @@ public sealed class ModelKindsCommandTests
     {
         var model = kind == "zip" ? _zip : _onnx;
         CliRun.Of("export", "--model", model, "--onnx", Path.Combine(_temp.Path, $"re-exported-{kind}.onnx"))
-            .AssertOneLineError(ExitCodes.Usage, model, what, "export writes the network", "camloss model file", "--arch");
+            .AssertOneLineError(ExitCodes.Usage, model, what, "export writes the network", "give --model the run folder of the training", "checkpoint.camloss-ckpt", "--arch");
         Assert.IsFalse(File.Exists(Path.Combine(_temp.Path, $"re-exported-{kind}.onnx")));
     }
 
@@ -194,8 +202,8 @@ public sealed class ModelKindsCommandTests
     public void Distill_TeacherFromAScoringFile_OneLineBeforeTraining(string kind)
     {
         var teacher = kind == "zip" ? _zip : _onnx;
-        var run = CliRun.Of("distill", "--teacher", teacher, "--student-arch", "resnet8", "--data", _images, "--output", Path.Combine(_temp.Path, $"student-{kind}.camloss"));
-        run.AssertOneLineError(ExitCodes.Usage, teacher, "teacher's features and CAMs come from its network", "--teacher a camloss model file", "--teacher-arch");
+        var run = CliRun.Of("distill", "--teacher", teacher, "--student-arch", "resnet8", "--data", _images, "--output", Path.Combine(_temp.Path, $"student-{kind}.zip"));
+        run.AssertOneLineError(ExitCodes.Usage, teacher, "teacher's features and CAMs come from its network", "give --teacher the run folder of the training", "--teacher-arch");
         Assert.DoesNotContain("Training", run.Stdout);
     }
 
@@ -214,7 +222,7 @@ public sealed class ModelKindsCommandTests
     {
         var image = Directory.GetFiles(Path.Combine(_images, "c00"))[0];
         CliRun.Of("predict", "--model", _textZip, image)
-            .AssertOneLineError(ExitCodes.Failure, _textZip, "is an ML.NET model but not an image classifier fitted by camloss's trainers", "camloss model file");
+            .AssertOneLineError(ExitCodes.Failure, _textZip, "is an ML.NET model but not an image classifier fitted by camloss's trainers");
         var verbose = CliRun.Of("predict", "--model", _textZip, image, "--verbose");
         Assert.AreEqual(ExitCodes.Failure, verbose.ExitCode);
         Assert.StartsWith($"camloss predict: {_textZip}", verbose.Stderr);
@@ -242,7 +250,7 @@ public sealed class ModelKindsCommandTests
         }
 
         var damaged = _temp.Write("flipped.zip", bytes);
-        Assert.AreEqual(ModelFileKind.MLNetModel, ModelSniffer.Detect(damaged));
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(damaged));
         CliRun.Of("evaluate", "--model", damaged, "--data", _images).AssertOneLineError(ExitCodes.Failure, damaged, "is not an ML.NET model that can be loaded", "save the model again");
     }
 
@@ -285,9 +293,59 @@ public sealed class ModelKindsCommandTests
     {
         var bytes = File.ReadAllBytes(_onnx);
         var truncated = _temp.Write("truncated.onnx", bytes.AsSpan(0, bytes.Length / 2));
-        Assert.AreEqual(ModelFileKind.OnnxGraph, ModelSniffer.Detect(truncated), "the head is intact");
+        Assert.AreEqual(ModelKind.OnnxGraph, ModelSniffer.Detect(truncated), "the head is intact");
         CliRun.Of("predict", "--model", truncated, Directory.GetFiles(Path.Combine(_images, "c00"))[0])
             .AssertOneLineError(ExitCodes.Failure, truncated, "is not a model ONNX Runtime can load");
+    }
+
+    /// <summary>The run folder and its checkpoint are one model: the same metrics, and the same as the model training returned (scored in-process).</summary>
+    [TestMethod]
+    public void Evaluate_RunFolderAndItsCheckpoint_SameMetricsAsTheCheckpointsModel()
+    {
+        var folder = JsonNode.Parse(CliRun.Of("evaluate", "--model", _runFolder, "--data", _images, "--json").AssertSucceeded().Stdout)!;
+        var file = JsonNode.Parse(CliRun.Of("evaluate", "--model", _checkpoint, "--data", _images, "--json").AssertSucceeded().Stdout)!;
+
+        using var model = ImageClassificationModel.FromCheckpoint(_runFolder);
+        var expected = model.Transform(ImageFolder.Load(_images)).Evaluate();
+        foreach (var json in new[] { folder, file })
+        {
+            Assert.AreEqual(expected.MicroAccuracy, json["MicroAccuracy"]!.GetValue<double>(), 1e-12, "a count over 12 images: exact");
+            Assert.AreEqual(expected.LogLoss, json["LogLoss"]!.GetValue<double>(), 1e-12, "the same network on the same pixels");
+        }
+    }
+
+    [TestMethod]
+    public void Export_RunFolder_WritesTheGraphOfItsNetwork()
+    {
+        var onnx = Path.Combine(_temp.Path, "from-run-folder.onnx");
+        var run = CliRun.Of("export", "--model", _runFolder, "--onnx", onnx).AssertSucceeded();
+
+        Assert.StartsWith($"{onnx}: ", run.Stdout);
+        using var graph = new OnnxImageClassifier(onnx);
+        using var model = ImageClassificationModel.FromCheckpoint(_checkpoint);
+        CollectionAssert.AreEqual(model.ClassNames.ToArray(), graph.ClassNames.ToArray());
+    }
+
+    [TestMethod]
+    public void Predict_ArchWithARunFolder_UsageErrorSayingItRecordsItsOwn() =>
+        CliRun.Of("predict", "--model", _runFolder, "--arch", "resnet8", Directory.GetFiles(Path.Combine(_images, "c00"))[0])
+            .AssertOneLineError(ExitCodes.Usage, "--arch applies to PyTorch checkpoints", _runFolder, "a run folder", "records its own preprocessing");
+
+    [TestMethod]
+    public void Predict_FolderWithoutACheckpoint_OneLineSayingWhatToGive() =>
+        CliRun.Of("predict", "--model", _images, Directory.GetFiles(Path.Combine(_images, "c00"))[0])
+            .AssertOneLineError(ExitCodes.Failure, _images, "holds no training checkpoint (checkpoint.camloss-ckpt)", "the run folder of a finished or stopped run");
+
+    [TestMethod]
+    public void Distill_TeacherFromARunFolder_TrainsTheStudent()
+    {
+        var student = Path.Combine(_temp.Path, "student-of-run-folder.zip");
+        var run = CliRun.Of(
+            "distill", "--teacher", _runFolder, "--student-arch", "resnet8", "--mode", "ccm", "--data", _images, "--epochs", "1", "--image-size", "32",
+            "--batch-size", "4", "--seed", "1", "--threads", "1", "--workers", "0", "--output", student).AssertSucceeded();
+
+        Assert.Contains("CcmDistillation ResNet8", run.Stdout);
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(student));
     }
 
     private static string SaveZip(MLContext ml, ITransformer prepare, ImageClassificationModel model, OnnxMaps maps, IDataView data, DataViewSchema schema, string name)

@@ -14,12 +14,12 @@ public sealed class ModelSnifferTests
     [DataRow("state_zip.pt")]
     [DataRow("wrapped_state_dict_legacy.pt")]
     public void Detect_TorchSaveFile_IsPyTorchCheckpoint(string fixture) =>
-        Assert.AreEqual(ModelFileKind.PyTorchCheckpoint, ModelSniffer.Detect(Path.Combine(Checkpoints, fixture)));
+        Assert.AreEqual(ModelKind.PyTorchCheckpoint, ModelSniffer.Detect(Path.Combine(Checkpoints, fixture)));
 
     [TestMethod]
-    public void Detect_ZipWithManifest_IsCamLossArchive()
+    public void Detect_ZipWithManifest_IsTrainingCheckpoint()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"camloss-sniff-{Guid.NewGuid():N}.camloss");
+        var path = Path.Combine(Path.GetTempPath(), $"camloss-sniff-{Guid.NewGuid():N}.bin");
         try
         {
             using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
@@ -27,7 +27,7 @@ public sealed class ModelSnifferTests
                 zip.CreateEntry("manifest.json");
             }
 
-            Assert.AreEqual(ModelFileKind.CamLossArchive, ModelSniffer.Detect(path));
+            Assert.AreEqual(ModelKind.TrainingCheckpoint, ModelSniffer.Detect(path));
         }
         finally
         {
@@ -38,8 +38,8 @@ public sealed class ModelSnifferTests
     [TestMethod]
     public void Detect_MissingOrOtherFile_SaysSo()
     {
-        Assert.AreEqual(ModelFileKind.Missing, ModelSniffer.Detect(Path.Combine(Checkpoints, "no-such-file.pt")));
-        Assert.AreEqual(ModelFileKind.Other, ModelSniffer.Detect(Path.Combine(AppContext.BaseDirectory, "Fixtures", "images", "rgb.jpg")));
+        Assert.AreEqual(ModelKind.Missing, ModelSniffer.Detect(Path.Combine(Checkpoints, "no-such-file.pt")));
+        Assert.AreEqual(ModelKind.Other, ModelSniffer.Detect(Path.Combine(AppContext.BaseDirectory, "Fixtures", "images", "rgb.jpg")));
     }
 
     [TestMethod]

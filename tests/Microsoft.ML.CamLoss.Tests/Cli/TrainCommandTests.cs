@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Cli;
+using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -8,8 +9,8 @@ namespace Microsoft.ML.CamLoss.Tests.Cli;
 
 /// <summary>
 /// <c>camloss train</c> end to end on a tiny run (the 240 flowers of flowers12/test at 32×32,
-/// ResNet-8, one epoch), trained once for the class; then <c>predict</c>, <c>evaluate</c> and
-/// <c>distill</c> on the model it wrote, and a run stopped by Ctrl+C and resumed.
+/// ResNet-8, one epoch), trained once for the class; then <c>predict</c>, <c>evaluate</c> and <c>explain</c> on
+/// the ML.NET model zip it wrote, <c>distill</c> from its run folder, and a run stopped by Ctrl+C and resumed.
 /// </summary>
 [TestClass]
 public sealed class TrainCommandTests
@@ -39,12 +40,15 @@ public sealed class TrainCommandTests
     {
         var trained = TrainOnce();
 
-        Assert.IsTrue(File.Exists(trained.Model));
+        Assert.AreEqual(ModelKind.MLNetModel, ModelSniffer.Detect(trained.Model), "--output is the ML.NET model zip");
         Assert.IsTrue(File.Exists(Path.Combine(trained.RunFolder, "checkpoint.camloss-ckpt")));
+        Assert.IsFalse(File.Exists(Path.Combine(trained.RunFolder, "model.zip")), "one model: the zip --output names");
+        Assert.Contains($"Saved {trained.Model} (", trained.Run.Stdout.Replace("\n", string.Empty), "the console wraps long lines");
         var log = File.ReadAllLines(Path.Combine(trained.RunFolder, "training.jsonl"));
         Assert.AreEqual(1, log.Count(l => JsonNode.Parse(l)!["type"]!.GetValue<string>() == "epoch"));
         var info = JsonNode.Parse(File.ReadAllText(Path.Combine(trained.RunFolder, "model.json")))!;
         Assert.AreEqual(trained.Model, info["model"]!.GetValue<string>());
+        Assert.AreEqual(Path.Combine(trained.RunFolder, "checkpoint.camloss-ckpt"), info["checkpoint"]!.GetValue<string>());
         Assert.AreEqual("ResNet8", info["architecture"]!.GetValue<string>());
         Assert.AreEqual("CamLoss", info["trainer"]!.GetValue<string>());
         Assert.AreEqual(12, info["classes"]!.AsArray().Count);
@@ -128,10 +132,10 @@ public sealed class TrainCommandTests
     public void Run_DistillFromTrainedModel_WritesTheStudent()
     {
         var trained = TrainOnce();
-        var student = Path.Combine(_directory, "student.camloss");
+        var student = Path.Combine(_directory, "student.zip");
 
         var distill = CliRun.Of(
-            "distill", "--teacher", trained.Model, "--student-arch", "resnet8", "--mode", "ccm", "--data", trained.Data,
+            "distill", "--teacher", trained.RunFolder, "--student-arch", "resnet8", "--mode", "ccm", "--data", trained.Data,
             "--epochs", "1", "--image-size", "32", "--batch-size", "60", "--output", student).AssertSucceeded();
 
         Assert.Contains("CcmDistillation ResNet8", distill.Stdout);
@@ -143,7 +147,7 @@ public sealed class TrainCommandTests
     public void Run_TrainCancelledThenResumed_WritesACheckpointExits130AndFinishes()
     {
         var data = SharedData.Require("flowers12/test");
-        var model = Path.Combine(_directory, "flowers.camloss");
+        var model = Path.Combine(_directory, "flowers.zip");
         string[] args = ["train", "--data", data, "--arch", "resnet8", "--loss", "ce", "--epochs", "2", "--image-size", "16", "--batch-size", "60", "--output", model];
         using var cancellation = new CancellationTokenSource();
 
@@ -170,7 +174,7 @@ public sealed class TrainCommandTests
     public void Run_TrainWhileAnotherRunHoldsTheFolder_RefusedBeforeTouchingIt_EvenWithOverwrite()
     {
         var data = SharedData.Require("flowers12/test");
-        var model = Path.Combine(_directory, "flowers.camloss");
+        var model = Path.Combine(_directory, "flowers.zip");
         var folder = Path.Combine(_directory, "flowers.run");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "checkpoint.camloss-ckpt"), "the other run's checkpoint");
@@ -216,7 +220,7 @@ public sealed class TrainCommandTests
     {
         var data = SharedData.Require("flowers12/test");
         using var cpu = HardwareSupport.Force(new HardwareSupport(new HashSet<string>(), null));
-        var model = Path.Combine(_directory, "flowers.camloss");
+        var model = Path.Combine(_directory, "flowers.zip");
         var run = CliRun.Of("train", "--data", data, "--arch", "resnet8", "--loss", "ce", "--epochs", "1", "--image-size", "16", "--batch-size", "60", "--precision", requested, "--output", model);
 
         Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Stderr);
@@ -246,7 +250,7 @@ public sealed class TrainCommandTests
             if (_trained is null)
             {
                 var directory = Directory.CreateTempSubdirectory("camloss-cli-trained-").FullName;
-                var model = Path.Combine(directory, "flowers.camloss");
+                var model = Path.Combine(directory, "flowers.zip");
                 var run = CliRun.Of("train", "--data", data, "--arch", "resnet8", "--epochs", "1", "--image-size", "32", "--batch-size", "32", "--seed", "1", "--output", model);
                 _trained = new Trained(run.AssertSucceeded(), data, directory, model, Path.Combine(directory, "flowers.run"));
             }

@@ -14,8 +14,9 @@ namespace Microsoft.ML.CamLoss.Tests.Cli;
 /// What <c>camloss train</c> writes for ML.NET users, on runs the tests make themselves (3 colour classes of 24×24 PNGs,
 /// one epoch: ResNet-8 at 16×16, a shrinking resize, and ResNet-18 with the ImageNet preprocessing at <c>--image-size 28</c>,
 /// i.e. resize to 32×32 and centre-crop 28×28; both inside the ML.NET model's graph as the library resizes), each trained
-/// once for the class: the ML.NET model (<c>model.zip</c>) scores as <c>camloss predict</c> scores the model file, and the
-/// generated console project builds offline against this repository's library and predicts the same labels in a fresh process.
+/// once for the class: the ML.NET model (<c>--output tiny.zip</c>) scores as <c>camloss predict</c> scores the run folder's
+/// checkpoint (the TorchSharp network), and the generated console project builds offline against this repository's library
+/// and predicts the same labels in a fresh process.
 /// </summary>
 [TestClass]
 public sealed class TrainMLNetOutputTests
@@ -33,15 +34,18 @@ public sealed class TrainMLNetOutputTests
     }
 
     [TestMethod]
-    public void Run_Train_WritesTheMLNetModelAndTheConsumptionProjectIntoTheRunFolder()
+    public void Run_Train_WritesTheMLNetModelAsOutputAndTheConsumptionProjectIntoTheRunFolder()
     {
         var trained = TrainOnce();
         var consume = Path.Combine(trained.RunFolder, "consume");
 
-        Assert.Contains($"ML.NET model: {trained.Zip}", trained.Run.Stdout);
-        Assert.Contains($"C# to consume it: {consume}", trained.Run.Stdout);
+        var stdout = trained.Run.Stdout.Replace("\n", string.Empty);   // the console wraps long lines
+        Assert.Contains($"Saved {trained.Zip} (", stdout);
+        Assert.Contains("): the ML.NET model (mlContext.Model.Load; input column ImageSource: the image's bytes)", stdout);
+        Assert.Contains($"C# to consume it: {consume}", stdout);
+        Assert.IsFalse(File.Exists(Path.Combine(trained.RunFolder, "model.zip")), "one ML.NET model: the one --output names");
         var info = JsonNode.Parse(File.ReadAllText(Path.Combine(trained.RunFolder, "model.json")))!;
-        Assert.AreEqual(trained.Zip, info["mlnetModel"]!.GetValue<string>());
+        Assert.AreEqual(trained.Zip, info["model"]!.GetValue<string>());
         Assert.AreEqual(Path.Combine(consume, "TinyConsoleApp.csproj"), info["consumptionProject"]!.GetValue<string>());
         CollectionAssert.AreEquivalent(
             new[] { "Directory.Build.props", "Program.cs", "TinyConsoleApp.csproj", "TinyModel.consumption.cs" },
@@ -50,6 +54,7 @@ public sealed class TrainMLNetOutputTests
         Assert.Contains($"<CamLossVersion Condition=\"'$(CamLossVersion)' == ''\">{ModelArchiveLayout.LibraryVersion}</CamLossVersion>", project);
         Assert.Contains("<PackageReference Include=\"Microsoft.ML.CamLoss\" Version=\"$(CamLossVersion)\" />", project);
         Assert.Contains("<ProjectReference Include=\"$(CamLossProject)\" />", project);
+        Assert.Contains("<CamLossModel Condition=\"'$(CamLossModel)' == ''\">$(MSBuildThisFileDirectory)../../tiny.zip</CamLossModel>", project, "the zip beside the run folder, by a relative path");
     }
 
     [TestMethod]
@@ -68,16 +73,16 @@ public sealed class TrainMLNetOutputTests
     [DataRow("tiny-flowers.v2", "TinyFlowersV2")]
     [DataRow("2024 run", "Image2024Run")]
     [DataRow("ü", "Image")]
-    public void PascalName_ModelFileStem_IsACSharpIdentifier(string stem, string expected) =>
+    public void PascalName_ModelStem_IsACSharpIdentifier(string stem, string expected) =>
         Assert.AreEqual(expected, ConsumptionProject.PascalName(stem));
 
     [TestMethod]
     [DataRow("resnet8", "16")]
     [DataRow("resnet18", "28")]
-    public void MLNetModel_LoadedByMLNet_SameLabelsAndScoresAsPredictOnTheModelFile(string architecture, string imageSize)
+    public void MLNetModel_LoadedByMLNet_SameLabelsAndScoresAsPredictOnTheRunFolder(string architecture, string imageSize)
     {
         var trained = TrainOnce(architecture, imageSize);
-        var predicted = PredictWithModelFile(trained);
+        var predicted = PredictWithRunFolder(trained);
 
         var ml = new MLContext(seed: 1);
         var model = ml.Model.Load(trained.Zip, out var inputSchema);
@@ -98,7 +103,7 @@ public sealed class TrainMLNetOutputTests
             worst = Math.Max(worst, scores.Max(s => Math.Abs(s.Score - expected.Scores[s.Name])));
         }
 
-        Console.WriteLine($"{architecture}: worst |Δscore| model.zip (ONNX Runtime) vs camloss predict (TorchSharp) {worst:E2} over {trained.TestImages.Count} images (top probabilities {top.Min():F3}–{top.Max():F3})");
+        Console.WriteLine($"{architecture}: worst |Δscore| tiny.zip (ONNX Runtime) vs camloss predict on the run folder (TorchSharp) {worst:E2} over {trained.TestImages.Count} images (top probabilities {top.Min():F3}–{top.Max():F3})");
         Assert.IsTrue(worst <= 1e-4, $"{worst}");   // float32 TorchSharp vs ONNX Runtime with BatchNorm folded, on the same pixels (resized alike): MLNetAgreementTests' bound
     }
 
@@ -121,7 +126,7 @@ public sealed class TrainMLNetOutputTests
     public void ConsumptionProject_BuiltOfflineAgainstThisRepository_PredictsTheLabelsOfPredict()
     {
         var trained = TrainOnce();
-        var predicted = PredictWithModelFile(trained);
+        var predicted = PredictWithRunFolder(trained);
         var consume = Path.Combine(trained.RunFolder, "consume");
 
         // Offline: the only package source is the NuGet cache the repository's own restore filled.
@@ -159,10 +164,10 @@ public sealed class TrainMLNetOutputTests
         Assert.IsEmpty(Directory.EnumerateFileSystemEntries(home), "the app writes nothing under HOME (ONNX Runtime's telemetry off)");
     }
 
-    /// <summary>Every test image's label and class probabilities from <c>camloss predict --json</c> on the model file.</summary>
-    private static Dictionary<string, (string Label, Dictionary<string, float> Scores)> PredictWithModelFile(Trained trained)
+    /// <summary>Every test image's label and class probabilities from <c>camloss predict --json</c> on the run folder (its checkpoint's network, on TorchSharp).</summary>
+    private static Dictionary<string, (string Label, Dictionary<string, float> Scores)> PredictWithRunFolder(Trained trained)
     {
-        var predict = CliRun.Of(["predict", "--model", trained.Model, "--json", "--top", "3", .. trained.TestImages]).AssertSucceeded();
+        var predict = CliRun.Of(["predict", "--model", trained.RunFolder, "--json", "--top", "3", .. trained.TestImages]).AssertSucceeded();
         return JsonNode.Parse(predict.Stdout)!.AsArray().ToDictionary(
             r => r!["Image"]!.GetValue<string>(),
             r => (r!["PredictedLabel"]!.GetValue<string>(), r["Top"]!.AsArray().ToDictionary(t => t!["Label"]!.GetValue<string>(), t => t!["Probability"]!.GetValue<float>())));
@@ -205,12 +210,12 @@ public sealed class TrainMLNetOutputTests
                 var temp = new TempFolder();
                 var data = Path.GetDirectoryName(ColourImageFolder.Write(temp, "data/train", classes: 3, perClass: 8))!;
                 ColourImageFolder.Write(temp, "data/test", classes: 3, perClass: 4);
-                var model = Path.Combine(temp.Path, "tiny.camloss");
+                var model = Path.Combine(temp.Path, "tiny.zip");
                 var run = CliRun.Of(
                     "train", "--data", data, "--arch", architecture, "--epochs", "1", "--image-size", imageSize, "--batch-size", "8", "--lr", "0.001",
                     "--threads", "1", "--workers", "0", "--seed", "1", "--output", model).AssertSucceeded();
                 var images = Directory.GetFiles(Path.Combine(data, "test"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
-                trained = new Trained(run, temp, model, Path.Combine(temp.Path, "tiny.run"), Path.Combine(temp.Path, "tiny.run", "model.zip"), images);
+                trained = new Trained(run, temp, model, Path.Combine(temp.Path, "tiny.run"), images);
                 Runs[architecture] = trained;
             }
 
@@ -218,7 +223,7 @@ public sealed class TrainMLNetOutputTests
         }
     }
 
-    private sealed record Trained(CliRun Run, TempFolder Temp, string Model, string RunFolder, string Zip, IReadOnlyList<string> TestImages);
+    private sealed record Trained(CliRun Run, TempFolder Temp, string Zip, string RunFolder, IReadOnlyList<string> TestImages);
 
     /// <summary>Model Builder's input row.</summary>
     public sealed class ModelInput

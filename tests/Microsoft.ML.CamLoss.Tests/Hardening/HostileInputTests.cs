@@ -46,17 +46,18 @@ public sealed class HostileInputTests
     [
         ["pickle running a command", "predict --model {os_system_zip.pt} --arch resnet8 --classes daisy,rose {image}", ExitCodes.Failure, new[] { "os_system_zip.pt", "'os.system'", "Nothing was executed" }],
         ["truncated model", "predict --model {truncated.onnx} {image}", ExitCodes.Failure, new[] { "truncated.onnx" }],
-        ["zip that is no model", "predict --model {garbage.camloss} {image}", ExitCodes.Failure, new[] { "garbage.camloss" }],
+        ["zip that is no model", "predict --model {garbage.zip} {image}", ExitCodes.Failure, new[] { "garbage.zip" }],
+        ["truncated checkpoint in a run folder given as the model", "predict --model {damagedrun} {image}", ExitCodes.Failure, new[] { "checkpoint.camloss-ckpt", "corrupt or truncated" }],
         ["PNG declaring 60000×60000 pixels", "predict --model {flowers.onnx} {bomb.png}", ExitCodes.Failure, new[] { "bomb.png", "3,600,000,000", "--max-image-pixels" }],
-        ["gzipped IDX inflating past its header", "train --data {idx} --arch resnet8 --epochs 1 --output {out.camloss}", ExitCodes.Failure, new[] { "train-images-idx3-ubyte.gz", "holds more" }],
-        ["IDX dimensions past 2^64", "train --data {idxhuge} --arch resnet8 --epochs 1 --output {out.camloss}", ExitCodes.Failure, new[] { "train-images-idx3-ubyte", "the most one IDX file can hold" }],
-        ["CUB list leaving the data folder", "train --data {cub} --arch resnet8 --epochs 1 --output {out.camloss}", ExitCodes.Failure, new[] { "images.txt", "leads outside the images folder" }],
-        ["safetensors with overlapping tensors", "train --data {flowers} --arch resnet8 --epochs 1 --weights {overlap.safetensors} --output {out.camloss}", ExitCodes.Failure, new[] { "overlap.safetensors", "overlaps tensor" }],
-        ["a thousand threads per core", "train --data {flowers} --arch resnet8 --threads 100000 --output {out.camloss}", ExitCodes.Usage, new[] { "--threads must be at most 4 per core" }],
-        ["zero epochs", "train --data {flowers} --arch resnet8 --epochs 0 --output {out.camloss}", ExitCodes.Usage, new[] { "--epochs must be at least 1; got 0" }],
-        ["image named in Latin-1, not UTF-8", "train --data {latin1} --arch resnet8 --epochs 1 --output {out.camloss}", ExitCodes.Failure, new[] { "caf\uFFFD.jpg", "not valid UTF-8", "rename it" }],
-        ["truncated checkpoint given to --resume", "train --data {flowers} --arch resnet8 --epochs 1 --resume --output {damaged.camloss}", ExitCodes.Failure, new[] { "checkpoint.camloss-ckpt", "corrupt or truncated" }],
-        ["symbolic-link loop as data", "train --data {loop} --output {out.camloss}", ExitCodes.Failure, new[] { "symbolic link that reaches nothing" }],
+        ["gzipped IDX inflating past its header", "train --data {idx} --arch resnet8 --epochs 1 --output {out.zip}", ExitCodes.Failure, new[] { "train-images-idx3-ubyte.gz", "holds more" }],
+        ["IDX dimensions past 2^64", "train --data {idxhuge} --arch resnet8 --epochs 1 --output {out.zip}", ExitCodes.Failure, new[] { "train-images-idx3-ubyte", "the most one IDX file can hold" }],
+        ["CUB list leaving the data folder", "train --data {cub} --arch resnet8 --epochs 1 --output {out.zip}", ExitCodes.Failure, new[] { "images.txt", "leads outside the images folder" }],
+        ["safetensors with overlapping tensors", "train --data {flowers} --arch resnet8 --epochs 1 --weights {overlap.safetensors} --output {out.zip}", ExitCodes.Failure, new[] { "overlap.safetensors", "overlaps tensor" }],
+        ["a thousand threads per core", "train --data {flowers} --arch resnet8 --threads 100000 --output {out.zip}", ExitCodes.Usage, new[] { "--threads must be at most 4 per core" }],
+        ["zero epochs", "train --data {flowers} --arch resnet8 --epochs 0 --output {out.zip}", ExitCodes.Usage, new[] { "--epochs must be at least 1; got 0" }],
+        ["image named in Latin-1, not UTF-8", "train --data {latin1} --arch resnet8 --epochs 1 --output {out.zip}", ExitCodes.Failure, new[] { "caf\uFFFD.jpg", "not valid UTF-8", "rename it" }],
+        ["truncated checkpoint given to --resume", "train --data {flowers} --arch resnet8 --epochs 1 --resume --output {damaged.zip}", ExitCodes.Failure, new[] { "checkpoint.camloss-ckpt", "corrupt or truncated" }],
+        ["symbolic-link loop as data", "train --data {loop} --output {out.zip}", ExitCodes.Failure, new[] { "symbolic link that reaches nothing" }],
     ];
 
     [TestMethod]
@@ -100,12 +101,12 @@ public sealed class HostileInputTests
                 return _onnx;
             case "os_system_zip.pt":
                 return CheckpointFixtures.PathOf(name);
-            case "out.camloss":
+            case "out.zip":
                 return path;
             case "truncated.onnx":
                 File.WriteAllBytes(path, File.ReadAllBytes(_onnx)[..2000]);
                 return path;
-            case "garbage.camloss":
+            case "garbage.zip":
                 File.WriteAllBytes(path, [.. "PK\u0003\u0004"u8, .. new byte[200]]);
                 return path;
             case "bomb.png":
@@ -146,9 +147,12 @@ public sealed class HostileInputTests
                 CopyFolder(_images, path);
                 SyntheticTrees.RenameToLatin1(Path.Combine(path, "rose"), Path.GetFileName(Directory.GetFiles(Path.Combine(path, "rose"))[0]));
                 return path;
-            case "damaged.camloss":
+            case "damaged.zip":
                 var runFolder = Directory.CreateDirectory(Path.Combine(folder, "damaged.run")).FullName;
                 File.WriteAllBytes(Path.Combine(runFolder, "checkpoint.camloss-ckpt"), [.. "PK\u0003\u0004"u8, .. new byte[300]]);
+                return path;
+            case "damagedrun":
+                File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(path).FullName, "checkpoint.camloss-ckpt"), [.. "PK\u0003\u0004"u8, .. new byte[300]]);
                 return path;
             case "loop":
                 File.CreateSymbolicLink(path, path);

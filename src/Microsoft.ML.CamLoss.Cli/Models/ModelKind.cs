@@ -1,13 +1,16 @@
 namespace Microsoft.ML.CamLoss.Cli.Models;
 
-/// <summary>What a file given as <c>--model</c> (or <c>--teacher</c>) is, as far as its first bytes tell.</summary>
-internal enum ModelFileKind
+/// <summary>What a path given as <c>--model</c> (or <c>--teacher</c>) is, as far as a folder's checkpoint or a file's first bytes tell.</summary>
+internal enum ModelKind
 {
-    /// <summary>There is no such file.</summary>
+    /// <summary>There is no such file, or a folder without a training checkpoint.</summary>
     Missing,
 
-    /// <summary>A zip with <c>manifest.json</c>: a camloss model file (or training checkpoint).</summary>
-    CamLossArchive,
+    /// <summary>A run folder (<c>camloss train</c>'s <c>NAME.run/</c>) holding a training checkpoint: its model, by <c>ImageClassificationModel.FromCheckpoint</c>.</summary>
+    RunFolder,
+
+    /// <summary>A zip with <c>manifest.json</c>: a training checkpoint (<c>checkpoint.camloss-ckpt</c>), which describes its model.</summary>
+    TrainingCheckpoint,
 
     /// <summary>A <c>torch.save</c> file, legacy pickle or zip (<c>*/data.pkl</c>): weights without architecture or class names.</summary>
     PyTorchCheckpoint,

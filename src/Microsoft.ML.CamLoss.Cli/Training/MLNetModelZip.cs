@@ -1,7 +1,6 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -11,7 +10,7 @@ using Microsoft.ML.CamLoss.Scoring;
 namespace Microsoft.ML.CamLoss.Cli.Training;
 
 /// <summary>
-/// The ML.NET model file <c>camloss train</c> writes beside the model (<c>model.zip</c> in the run folder): the trained
+/// The ML.NET model <c>camloss train</c> writes as <c>--output</c> (the deployable model; the run folder keeps the checkpoint): the trained
 /// network as the ML.NET face's fitted chain (<see cref="ImageClassificationEstimator.ToTransformer"/>: decode, resize,
 /// pixels, the network as ONNX, the predicted label) followed by <c>MapKeyToValue</c>, so that it reads the input
 /// Model Builder's image-classification code feeds and writes what its <c>ModelOutput</c> reads:
@@ -30,11 +29,11 @@ namespace Microsoft.ML.CamLoss.Cli.Training;
 /// not reproduce (on flowers12, 224 → 32: 33 of 240 labels differed). So when the training images share one size, the
 /// chain's <c>ResizeImages</c> brings every image to that size (a copy for images of it) and the graph resizes to the
 /// network's size as the library does (<see cref="ImageClassificationEstimator.ToTransformer"/>'s source size): images of
-/// the training images' size score as the model file scores them. Images of another size, and every image when the
+/// the training images' size score as the TorchSharp model scores them. Images of another size, and every image when the
 /// training images' sizes differ, go through ML.NET's resize, whose arithmetic differs from the library's: probabilities
 /// move a little and a near tie can change its label.
 /// </remarks>
-internal static class MLNetModelFile
+internal static class MLNetModelZip
 {
     /// <summary>The image column: encoded bytes, named as in Model Builder's generated code.</summary>
     public const string ImageColumn = "ImageSource";
