@@ -17,7 +17,7 @@ internal sealed class TrainerOptions
     private readonly Option<string?> _weights = CliOptions.Text(
         "--weights",
         "Starting weights: 'imagenet' (Microsoft's ImageNet ResNet-18 from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18, read offline; trained as resnet18cntk, " +
-        "with the weights' own preprocessing), 'none' (random initialisation), or a camloss model or weights file, a PyTorch checkpoint or .safetensors with the architecture's " +
+        "with the weights' own preprocessing), 'none' (random initialisation), or a training checkpoint (a run folder's checkpoint.camloss-ckpt) or camloss weights file, a PyTorch checkpoint or .safetensors with the architecture's " +
         "state-dict names (a file named imagenet or none: ./imagenet). Default: imagenet for resnet18 and resnet18cntk (camloss train), otherwise none.",
         "file|imagenet|none");
 

@@ -1,4 +1,3 @@
-using Microsoft.ML.CamLoss.Pipelines;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Losses;
@@ -13,8 +12,8 @@ namespace Microsoft.ML.CamLoss.Training;
 /// <summary>
 /// A trained image classifier: the fitted chain of the scoring preprocessing (the training
 /// pipeline's deterministic variant) and the network. <see cref="Transform"/> scores a data set in
-/// batches; <see cref="CreatePredictionEngine"/> scores single images; <see cref="Save"/> writes
-/// one model file. Scoring never changes the model, and one model may be scored from many threads
+/// batches; <see cref="CreatePredictionEngine"/> scores single images; its file is the training checkpoint
+/// (<see cref="FromCheckpoint"/>), and an ML.NET pipeline holds it as ONNX. Scoring never changes the model, and one model may be scored from many threads
 /// at once. Dispose it to release the network's native memory.
 /// </summary>
 /// <remarks>
@@ -143,12 +142,6 @@ public sealed class ImageClassificationModel : IDisposable
     /// <param name="options">Which maps to return with each prediction; default none.</param>
     public ImagePredictionEngine CreatePredictionEngine(ScoringOptions? options = null) => new(this, options ?? new ScoringOptions());
 
-    /// <summary>
-    /// Writes the model file: a zip with a versioned JSON manifest (architecture, class names,
-    /// preprocessing, input shape, trainer and its options, training history, library version),
-    /// the weights and SHA-256 checksums. Written atomically.
-    /// </summary>
-    public void Save(string path) => ModelFile.Save(this, path);
 
     /// <summary>Releases the network.</summary>
     public void Dispose() => Network.Dispose();
