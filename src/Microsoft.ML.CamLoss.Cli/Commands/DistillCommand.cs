@@ -61,11 +61,9 @@ internal sealed class DistillCommand : CliCommand
                 break;
         }
 
-        // A run folder's teacher is its checkpoint.
-        var teacherPath = Path.GetFullPath(kind == ModelKind.RunFolder ? Path.Combine(teacher, ImageClassificationTrainer.CheckpointFileName) : teacher);
         var options = new CcmDistillationTrainer.Options
         {
-            TeacherPath = teacherPath,
+            TeacherPath = Path.GetFullPath(teacher),   // a run folder, its checkpoint or PyTorch weights: TeacherPath takes each
             TeacherArchitecture = teacherArchitecture,
             Method = parse.GetValue(_mode) ?? Defaults.Method,
             Temperature = parse.GetValue(_temperature) ?? Defaults.Temperature,

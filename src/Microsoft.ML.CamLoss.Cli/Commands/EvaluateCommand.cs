@@ -52,7 +52,7 @@ internal sealed class EvaluateCommand : CliCommand
         else
         {
             var console = Consoles.Create(context);
-            MetricsWriter.Write(console, metrics, $"{model} on {MetricsWriter.Scored(metrics)} images of {source.Root}");
+            MetricsWriter.Write(console, metrics, $"{model} on {MulticlassEvaluation.Count(metrics)} images of {source.Root}");
             if (localization is not null)
             {
                 console.Profile.Out.Writer.WriteLine($"Localisation ({(source.IsGrayscale ? "the foreground" : "the boxes")} as the object): {localization}");

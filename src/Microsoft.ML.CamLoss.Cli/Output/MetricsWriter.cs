@@ -11,9 +11,6 @@ internal static class MetricsWriter
     /// <summary>Confusion matrices of more classes than this are left to <c>--json</c> (they would not fit a screen).</summary>
     public const int MaxPrintedClasses = 30;
 
-    /// <summary>The images <paramref name="metrics"/> counted: the confusion matrix's total (images skipped while scoring are not in it).</summary>
-    public static int Scored(MulticlassClassificationMetrics metrics) => (int)MulticlassEvaluation.Count(metrics);
-
     /// <summary>Writes <paramref name="metrics"/> to <paramref name="console"/> under <paramref name="title"/>.</summary>
     public static void Write(IAnsiConsole console, MulticlassClassificationMetrics metrics, string title)
     {
@@ -21,7 +18,7 @@ internal static class MetricsWriter
         table.AddColumn("Metric").AddColumn(new TableColumn("Value").RightAligned());
         var matrix = metrics.ConfusionMatrix;
         var correct = (long)Math.Round(Enumerable.Range(0, matrix.NumberOfClasses).Sum(c => matrix.Counts[c][c]));
-        Row(table, "MicroAccuracy", $"{F(metrics.MicroAccuracy)} ({correct}/{Scored(metrics)})");
+        Row(table, "MicroAccuracy", $"{F(metrics.MicroAccuracy)} ({correct}/{MulticlassEvaluation.Count(metrics)})");
         Row(table, "MacroAccuracy", F(metrics.MacroAccuracy));
         Row(table, "LogLoss", F(metrics.LogLoss));
         Row(table, "LogLossReduction", F(metrics.LogLossReduction));

@@ -75,7 +75,7 @@ internal sealed class TrainingSession(bool outputRequired = true)
                 var test = run.Source.Load(DataSplit.Test, run.LoaderOptions);
                 var scored = run.Model.Transform(test);
                 metrics = scored.Evaluate();
-                testCount = MetricsWriter.Scored(metrics);
+                testCount = (int)MulticlassEvaluation.Count(metrics);   // the confusion matrix's total: images skipped while scoring are not in it
                 var evaluation = MulticlassEvaluation.ToJson(metrics, scored.ClassNames);
                 evaluation["SkippedImages"] = SkipReporting.ToJson(test.SkipReport);
                 RunFolder.Write(run.Folder.Evaluation, evaluation);

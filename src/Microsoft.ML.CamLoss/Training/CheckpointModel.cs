@@ -48,10 +48,7 @@ internal static class CheckpointModel
     public static ImageClassificationModel Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
-        {
-            path = Path.Combine(path, ImageClassificationTrainer.CheckpointFileName);
-        }
+        path = TrainingRun.CheckpointPath(path);
 
         using var archive = ModelArchive.Open(path, ModelArchive.CheckpointKind);
         var manifest = archive.Manifest;
