@@ -1,6 +1,6 @@
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Samples;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using TorchSharp;
 using Microsoft.ML.CamLoss.Training;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Benchmarks;
 

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.TrainingHost;

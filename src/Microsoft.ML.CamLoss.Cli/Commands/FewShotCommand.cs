@@ -8,8 +8,8 @@ using Microsoft.ML.CamLoss.Cli.Training;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.FewShot;
 using Microsoft.ML.CamLoss.Models;
-using Spectre.Console;
 using Microsoft.ML.CamLoss.Training;
+using Spectre.Console;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Microsoft.ML.CamLoss.Cli.Models;
 using Microsoft.ML.CamLoss.Cli.Parsing;
+using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Commands;

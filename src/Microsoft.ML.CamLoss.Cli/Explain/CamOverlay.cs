@@ -1,8 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
+using Microsoft.ML.CamLoss.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Cli.Explain;
 

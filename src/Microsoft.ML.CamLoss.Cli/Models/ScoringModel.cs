@@ -2,8 +2,8 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Cli.Models;
 

@@ -1,4 +1,3 @@
-using Microsoft.ML.CamLoss.Scoring;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -8,6 +7,7 @@ using Microsoft.ML.CamLoss.Cli.Output;
 using Microsoft.ML.CamLoss.Cli.Parsing;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Spectre.Console;
 

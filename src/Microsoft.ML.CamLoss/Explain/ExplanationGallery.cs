@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Explain;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.FewShot;
 

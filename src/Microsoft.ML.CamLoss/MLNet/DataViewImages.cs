@@ -1,7 +1,7 @@
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -1,10 +1,10 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

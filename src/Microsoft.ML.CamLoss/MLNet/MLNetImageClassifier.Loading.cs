@@ -1,8 +1,8 @@
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -1,11 +1,11 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
-using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -2,9 +2,9 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Engine;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.Transforms.Image;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.MLNet;
 

@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx.Protobuf;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.ML.CamLoss.Training;
 using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;
 using Data = Microsoft.ML.CamLoss.Data;
-using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;
 

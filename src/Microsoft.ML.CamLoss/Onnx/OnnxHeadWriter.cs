@@ -1,7 +1,7 @@
+using Microsoft.ML.CamLoss.Scoring;
 using TorchSharp.Modules;
 using static Microsoft.ML.CamLoss.Onnx.OnnxGraphBuilder;
 using static Microsoft.ML.CamLoss.Onnx.Protobuf.TensorProto.Types;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Onnx;
 

@@ -1,7 +1,7 @@
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Scoring;
 

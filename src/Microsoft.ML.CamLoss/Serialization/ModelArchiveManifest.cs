@@ -137,7 +137,7 @@ internal sealed class ModelArchiveManifest
         throw new ModelFileException(path, kind switch
         {
             ModelArchive.CheckpointKind =>
-                "it is a CamLoss training checkpoint, not a model file. Resume training from it, or load the model file written at the end of training.",
+                "it is a CamLoss training checkpoint: resume training from it, or load its model with ImageClassificationModel.FromCheckpoint.",
             ModelArchive.ModelKind =>
                 "it is a model file of version 1 of this library, which this version no longer reads: the network's file is now the training checkpoint in the run folder (ImageClassificationModel.FromCheckpoint), the deployable model ML.NET's zip. Use the run folder's checkpoint, or train again.",
             _ => $"its manifest names the format '{kind}', so it is not a CamLoss {ModelArchiveLayout.Noun(expectedKind)}. Check the path.",

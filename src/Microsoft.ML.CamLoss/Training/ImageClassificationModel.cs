@@ -2,10 +2,9 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
-using Microsoft.ML.CamLoss.Training;
+using Microsoft.ML.CamLoss.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;
 
@@ -13,8 +12,8 @@ namespace Microsoft.ML.CamLoss.Training;
 /// A trained image classifier: the fitted chain of the scoring preprocessing (the training
 /// pipeline's deterministic variant) and the network. <see cref="Transform"/> scores a data set in
 /// batches; <see cref="CreatePredictionEngine"/> scores single images; its file is the training checkpoint
-/// (<see cref="FromCheckpoint"/>), and an ML.NET pipeline holds it as ONNX. Scoring never changes the model, and one model may be scored from many threads
-/// at once. Dispose it to release the network's native memory.
+/// (<see cref="FromCheckpoint"/>), and an ML.NET pipeline holds it as ONNX. Scoring never changes the model, and one
+/// model may be scored from many threads at once. Dispose it to release the network's native memory.
 /// </summary>
 /// <remarks>
 /// Scoring runs the network in evaluation mode under <c>torch.no_grad()</c>, inside a TorchSharp
@@ -101,7 +100,7 @@ public sealed class ImageClassificationModel : IDisposable
     /// <summary>One summary per trained epoch (empty for imported checkpoints).</summary>
     public IReadOnlyList<EpochSummary> History { get; }
 
-    /// <summary>The trainer's options as saved in the model file (null for imported checkpoints).</summary>
+    /// <summary>The trainer's options as recorded in the checkpoint (null for imported PyTorch checkpoints).</summary>
     public System.Text.Json.Nodes.JsonObject? TrainerOptions { get; }
 
     /// <summary>
@@ -141,7 +140,6 @@ public sealed class ImageClassificationModel : IDisposable
     /// <summary>A prediction engine over this model (thread-safe; see <see cref="ImagePredictionEngine"/>).</summary>
     /// <param name="options">Which maps to return with each prediction; default none.</param>
     public ImagePredictionEngine CreatePredictionEngine(ScoringOptions? options = null) => new(this, options ?? new ScoringOptions());
-
 
     /// <summary>Releases the network.</summary>
     public void Dispose() => Network.Dispose();

@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Serialization;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Training;
 

@@ -1,5 +1,5 @@
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using System.IO.Compression;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Data;
 

@@ -1,12 +1,12 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.MLNet;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Tests.Data;
 using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.Transforms.Image;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.MLNet;
 

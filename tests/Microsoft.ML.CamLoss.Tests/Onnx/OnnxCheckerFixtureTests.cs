@@ -4,9 +4,9 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
 using Microsoft.ML.CamLoss.Onnx.Protobuf;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
-using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

@@ -1,9 +1,9 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

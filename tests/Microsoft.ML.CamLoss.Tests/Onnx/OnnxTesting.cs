@@ -2,12 +2,12 @@ using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Onnx;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Microsoft.ML.CamLoss.Training;
 
 namespace Microsoft.ML.CamLoss.Tests.Onnx;
 

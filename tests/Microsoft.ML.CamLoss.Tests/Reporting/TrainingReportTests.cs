@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Reporting;
-using TorchSharp;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
 
 namespace Microsoft.ML.CamLoss.Tests.Reporting;
 

@@ -1,10 +1,10 @@
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Explain;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Scoring;
+using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
-using Microsoft.ML.CamLoss.Training;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Scoring;
 

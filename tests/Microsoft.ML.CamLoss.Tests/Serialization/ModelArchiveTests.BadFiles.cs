@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Serialization;
 

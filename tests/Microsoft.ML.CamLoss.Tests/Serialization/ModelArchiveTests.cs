@@ -4,9 +4,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML.CamLoss.Serialization;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.CamLoss.Tests.Serialization;
 

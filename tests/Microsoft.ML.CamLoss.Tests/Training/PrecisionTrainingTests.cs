@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Models;
 using Microsoft.ML.CamLoss.Serialization;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Microsoft.ML.CamLoss.Data;
 using Microsoft.ML.CamLoss.Losses;
 using Microsoft.ML.CamLoss.Models;
+using Microsoft.ML.CamLoss.Scoring;
 using Microsoft.ML.CamLoss.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
-using Microsoft.ML.CamLoss.Scoring;
 
 namespace Microsoft.ML.CamLoss.Tests.Training;
 
