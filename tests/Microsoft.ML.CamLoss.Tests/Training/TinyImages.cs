@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Microsoft.ML.CamLoss.Data;
+using Microsoft.ML.CamLoss.Tests.Data;
 
 namespace Microsoft.ML.CamLoss.Tests.Training;
 
@@ -36,20 +36,8 @@ internal static class TinyImages
 
         var imagesPath = Path.Combine(folder, "images-idx3-ubyte");
         var labelsPath = Path.Combine(folder, "labels-idx1-ubyte");
-        File.WriteAllBytes(imagesPath, [.. Header(0x00000803, count, size, size), .. pixels]);
-        File.WriteAllBytes(labelsPath, [.. Header(0x00000801, count), .. labels]);
+        File.WriteAllBytes(imagesPath, SyntheticTrees.Idx([count, size, size], pixels, gzip: false));
+        File.WriteAllBytes(labelsPath, SyntheticTrees.Idx([count], labels, gzip: false));
         return Idx.Load(imagesPath, labelsPath, Enumerable.Range(0, classes).Select(c => $"class{c}"));
-    }
-
-    private static byte[] Header(int magic, params int[] dimensions)
-    {
-        var header = new byte[4 * (1 + dimensions.Length)];
-        BinaryPrimitives.WriteInt32BigEndian(header, magic);
-        for (var d = 0; d < dimensions.Length; d++)
-        {
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 * (d + 1)), dimensions[d]);
-        }
-
-        return header;
     }
 }
